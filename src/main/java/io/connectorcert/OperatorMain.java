@@ -1,0 +1,1 @@
+package io.connectorcert; public class OperatorMain { public static void main(String[] a){} }
