@@ -1,0 +1,16 @@
+package io.connectorcert.graph;
+
+import io.connectorcert.certificate.Pkcs12Upload;
+
+/** What the operator asks of Microsoft Graph, in its own verbs. */
+public interface ConnectorCertificateClient {
+
+  /** GET the API connector with its certificate list. */
+  ApiConnector readConnector(String connectorId) throws GraphFailure;
+
+  /**
+   * POST one PKCS#12 to the connector, exactly once: no automatic re-send, since an unanswered upload may have been
+   * applied. Returns the connector as Graph answers it.
+   */
+  ApiConnector uploadCertificate(String connectorId, Pkcs12Upload upload) throws GraphFailure;
+}

@@ -1,0 +1,62 @@
+package io.connectorcert.graph;
+
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * A Graph call that did not succeed, classified by what the operator should do about it. The message carries Graph's
+ * status, error code and request-id, never a token or certificate material.
+ */
+public final class GraphFailure extends Exception {
+
+  public enum Kind {
+    /** 404: the connector id names nothing in this tenant. */
+    NOT_FOUND,
+    /** 403: the app lacks APIConnectors.ReadWrite.All. */
+    FORBIDDEN,
+    /** 401, or no token could be had. */
+    UNAUTHENTICATED,
+    /** Any other 4xx: Graph refused the request. */
+    REJECTED,
+    /** 429, 5xx, timeouts, network: worth retrying with backoff. An upload's outcome is then unknown. */
+    UNAVAILABLE
+  }
+
+  private final Kind kind;
+  private final int httpStatus;
+  private final String errorCode;
+  private final String requestId;
+  private final Duration retryAfter;
+
+  public GraphFailure(Kind kind, int httpStatus, String errorCode, String requestId, Duration retryAfter,
+      String message, Throwable cause) {
+    super(message, cause);
+    this.kind = kind;
+    this.httpStatus = httpStatus;
+    this.errorCode = errorCode;
+    this.requestId = requestId;
+    this.retryAfter = retryAfter;
+  }
+
+  public Kind kind() {
+    return kind;
+  }
+
+  /** The HTTP status, or 0 when no response came. */
+  public int httpStatus() {
+    return httpStatus;
+  }
+
+  public Optional<String> errorCode() {
+    return Optional.ofNullable(errorCode);
+  }
+
+  public Optional<String> requestId() {
+    return Optional.ofNullable(requestId);
+  }
+
+  /** Graph's Retry-After, when it sent one. */
+  public Optional<Duration> retryAfter() {
+    return Optional.ofNullable(retryAfter);
+  }
+}
