@@ -1,1 +1,71 @@
-package io.connectorcert; public class OperatorMain { public static void main(String[] a){} }
+package io.connectorcert;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import com.azure.identity.DefaultAzureCredentialBuilder;
+
+import io.connectorcert.config.OperatorConfig;
+import io.connectorcert.demo.Demo;
+import io.connectorcert.graph.GraphConnectorCertificateClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+
+/**
+ * {@code java -jar connector-cert-operator.jar} runs the operator against the current kubeconfig or in-cluster config;
+ * {@code ... demo} runs it against an embedded Kubernetes API and Graph stand-in. Wiring only.
+ */
+public final class OperatorMain {
+
+  private static final Logger log = LoggerFactory.getLogger(OperatorMain.class);
+  static final Duration GRAPH_CALL_TIMEOUT = Duration.ofSeconds(60);
+
+  private OperatorMain() {}
+
+  public static void main(String[] args) throws Exception {
+    if (args.length > 0 && "demo".equals(args[0])) {
+      System.exit(Demo.run(System.out));
+    }
+    if (args.length > 0) {
+      System.err.println("usage: connector-cert-operator [demo]");
+      System.exit(2);
+    }
+
+    OperatorConfig config;
+    try {
+      config = OperatorConfig.fromEnvironment(System.getenv());
+    } catch (OperatorConfig.InvalidConfigException e) {
+      System.err.println("connector-cert-operator: invalid configuration: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
+
+    // DefaultAzureCredential follows the azure-identity conventions: AZURE_TENANT_ID, AZURE_CLIENT_ID with
+    // AZURE_CLIENT_SECRET or AZURE_CLIENT_CERTIFICATE_PATH, AZURE_FEDERATED_TOKEN_FILE (workload identity),
+    // managed identity, AZURE_AUTHORITY_HOST; AZURE_TOKEN_CREDENTIALS=prod keeps it to those.
+    var credential = new DefaultAzureCredentialBuilder().build();
+    var graph = new GraphConnectorCertificateClient(credential, config.graphEndpoint(), config.graphApiVersion(),
+        GRAPH_CALL_TIMEOUT);
+    var client = new KubernetesClientBuilder().build();
+
+    log.info("Starting: Graph {}/{}, namespaces {}, resync every {}", config.graphEndpoint(),
+        config.graphApiVersion(), config.watchesAllNamespaces() ? "all" : config.watchNamespaces(),
+        config.resyncInterval());
+    var operator = ConnectorCertOperator.start(client, graph, config, Clock.systemUTC());
+    var health = HealthServer.start(config.httpPort(), operator::ready);
+
+    var stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      log.info("Stopping");
+      health.close();
+      operator.close();
+      graph.close();
+      client.close();
+      stopped.countDown();
+    }, "shutdown"));
+    stopped.await();
+  }
+}

@@ -1,0 +1,57 @@
+package io.connectorcert.api.v1alpha1;
+
+import java.util.List;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+
+import io.fabric8.kubernetes.api.model.Condition;
+
+/** What the operator last saw and did. Times are RFC 3339 strings, as everywhere in Kubernetes. */
+@JsonInclude(JsonInclude.Include.NON_EMPTY)
+public record ApiConnectorCertificateStatus(
+    Long observedGeneration,
+    @JsonPropertyDescription("The connector as Graph last returned it.")
+    ConnectorInfo connector,
+    @JsonPropertyDescription("Public facts of the certificate the Secret holds now.")
+    SecretCertificateInfo secretCertificate,
+    @JsonPropertyDescription("The last certificate this resource uploaded, or found already present.")
+    String uploadedThumbprint,
+    String lastUploadTime,
+    @JsonPropertyDescription("The certificate Graph marks isActive on the connector.")
+    String activeThumbprint,
+    @JsonPropertyDescription("Graph's certificateList as last returned.")
+    List<GraphCertificateInfo> certificates,
+    @JsonPropertyDescription("When Graph was last read.")
+    String lastSyncTime,
+    @JsonPropertyDescription("Graph calls failed in a row for a transient cause; absent after a success.")
+    Integer failedAttempts,
+    @JsonPropertyDescription("When the next try after a transient failure is due.")
+    String nextRetryTime,
+    List<Condition> conditions) {
+
+  public static final String READY = "Ready";
+  public static final String ACTIVE = "Active";
+
+  public ApiConnectorCertificateStatus {
+    certificates = certificates == null ? List.of() : List.copyOf(certificates);
+    conditions = conditions == null ? List.of() : List.copyOf(conditions);
+  }
+
+  public static ApiConnectorCertificateStatus empty() {
+    return new ApiConnectorCertificateStatus(null, null, null, null, null, null, null, null, null, null, null);
+  }
+
+  public java.util.Optional<Condition> condition(String type) {
+    return conditions.stream().filter(c -> type.equals(c.getType())).findFirst();
+  }
+
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record ConnectorInfo(String id, String displayName, String targetUrl) {}
+
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record SecretCertificateInfo(String thumbprint, String subject, String notBefore, String notAfter) {}
+
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record GraphCertificateInfo(String thumbprint, String notBefore, String notAfter, Boolean isActive) {}
+}

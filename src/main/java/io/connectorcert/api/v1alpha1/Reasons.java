@@ -1,0 +1,34 @@
+package io.connectorcert.api.v1alpha1;
+
+/** Condition reasons: the words users grep for, alert on and read in kubectl get. */
+public final class Reasons {
+
+  private Reasons() {}
+
+  // Ready=True
+  public static final String UPLOADED = "Uploaded";
+  public static final String IN_SYNC = "InSync";
+
+  // Ready=False: the user's to fix; retried on the next change and at the periodic resync
+  public static final String SECRET_NOT_FOUND = "SecretNotFound";
+  public static final String SECRET_KEY_NOT_FOUND = "SecretKeyNotFound";
+  public static final String PASSWORD_SECRET_NOT_FOUND = "PasswordSecretNotFound";
+  public static final String INVALID_CERTIFICATE = "InvalidCertificate";
+  public static final String WRONG_PASSWORD = "WrongPassword";
+  public static final String NO_PRIVATE_KEY = "NoPrivateKey";
+  public static final String CERTIFICATE_EXPIRED = "CertificateExpired";
+  public static final String CONNECTOR_CONFLICT = "ConnectorConflict";
+
+  // Ready=False: Graph said no
+  public static final String CONNECTOR_NOT_FOUND = "ConnectorNotFound";
+  public static final String FORBIDDEN = "Forbidden";
+  public static final String AUTHENTICATION_FAILED = "AuthenticationFailed";
+  public static final String GRAPH_REJECTED = "GraphRejected";
+  // Ready=False: transient, retried with backoff
+  public static final String GRAPH_UNAVAILABLE = "GraphUnavailable";
+
+  // Active
+  public static final String ACTIVE = "Active";
+  public static final String NOT_YET_ACTIVE = "NotYetActive";
+  public static final String NOT_UPLOADED = "NotUploaded";
+}

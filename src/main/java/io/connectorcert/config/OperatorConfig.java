@@ -1,0 +1,148 @@
+package io.connectorcert.config;
+
+import java.net.URI;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * The operator's settings, read once at start-up from the environment. Anything wrong fails fast with one line that
+ * names the variable.
+ */
+public record OperatorConfig(
+    URI graphEndpoint,
+    String graphApiVersion,
+    Set<String> watchNamespaces,
+    Duration resyncInterval,
+    int httpPort) {
+
+  public static final String GRAPH_ENDPOINT = "GRAPH_ENDPOINT";
+  public static final String GRAPH_API_VERSION = "GRAPH_API_VERSION";
+  public static final String WATCH_NAMESPACES = "WATCH_NAMESPACES";
+  public static final String RESYNC_INTERVAL = "RESYNC_INTERVAL";
+  public static final String HTTP_PORT = "HTTP_PORT";
+
+  public static final URI DEFAULT_GRAPH_ENDPOINT = URI.create("https://graph.microsoft.com");
+  public static final Set<String> API_VERSIONS = Set.of("beta", "v1.0");
+
+  private static final Pattern SHORT_DURATION = Pattern.compile("^(\\d+)(ms|s|m|h)$");
+  private static final Pattern NAMESPACE = Pattern.compile("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$");
+
+  /** Thrown for bad configuration; its message is the one line to print. */
+  public static final class InvalidConfigException extends RuntimeException {
+    public InvalidConfigException(String message) {
+      super(message);
+    }
+  }
+
+  /** The Graph token scope for this endpoint. */
+  public String graphScope() {
+    return graphEndpoint + "/.default";
+  }
+
+  public boolean watchesAllNamespaces() {
+    return watchNamespaces.isEmpty();
+  }
+
+  public static OperatorConfig fromEnvironment(Map<String, String> env) {
+    return new OperatorConfig(
+        endpoint(env.getOrDefault(GRAPH_ENDPOINT, "")),
+        apiVersion(env.getOrDefault(GRAPH_API_VERSION, "")),
+        namespaces(env.getOrDefault(WATCH_NAMESPACES, "")),
+        duration(RESYNC_INTERVAL, env.getOrDefault(RESYNC_INTERVAL, ""), Duration.ofMinutes(10)),
+        port(env.getOrDefault(HTTP_PORT, "")));
+  }
+
+  static URI endpoint(String value) {
+    if (value.isBlank()) {
+      return DEFAULT_GRAPH_ENDPOINT;
+    }
+    URI uri;
+    try {
+      uri = URI.create(value.trim());
+    } catch (IllegalArgumentException e) {
+      throw invalid(GRAPH_ENDPOINT, value, "not a URL");
+    }
+    if (uri.getScheme() == null || !Set.of("https", "http").contains(uri.getScheme()) || uri.getHost() == null) {
+      throw invalid(GRAPH_ENDPOINT, value, "expected an absolute https URL such as " + DEFAULT_GRAPH_ENDPOINT);
+    }
+    if (uri.getQuery() != null || uri.getFragment() != null || (uri.getPath() != null && uri.getPath().length() > 1)) {
+      throw invalid(GRAPH_ENDPOINT, value, "give the host only, without path (the version comes from "
+          + GRAPH_API_VERSION + ")");
+    }
+    return URI.create(uri.getScheme() + "://" + uri.getRawAuthority());
+  }
+
+  static String apiVersion(String value) {
+    if (value.isBlank()) {
+      return "beta";
+    }
+    if (!API_VERSIONS.contains(value.trim())) {
+      throw invalid(GRAPH_API_VERSION, value, "expected beta or v1.0");
+    }
+    return value.trim();
+  }
+
+  static Set<String> namespaces(String value) {
+    var names = Arrays.stream(value.split(",")).map(String::trim).filter(s -> !s.isEmpty())
+        .collect(Collectors.toCollection(java.util.TreeSet::new));
+    for (var name : names) {
+      if (!NAMESPACE.matcher(name).matches() || name.length() > 63) {
+        throw invalid(WATCH_NAMESPACES, value, "'" + name + "' is not a namespace name");
+      }
+    }
+    return Set.copyOf(names);
+  }
+
+  static Duration duration(String variable, String value, Duration defaultValue) {
+    if (value.isBlank()) {
+      return defaultValue;
+    }
+    var trimmed = value.trim();
+    Duration parsed;
+    var shortForm = SHORT_DURATION.matcher(trimmed);
+    if (shortForm.matches()) {
+      var amount = Long.parseLong(shortForm.group(1));
+      parsed = switch (shortForm.group(2)) {
+        case "ms" -> Duration.ofMillis(amount);
+        case "s" -> Duration.ofSeconds(amount);
+        case "m" -> Duration.ofMinutes(amount);
+        default -> Duration.ofHours(amount);
+      };
+    } else {
+      try {
+        parsed = Duration.parse(trimmed);
+      } catch (DateTimeParseException e) {
+        throw invalid(variable, value, "expected an ISO-8601 duration (PT10M) or a number with ms, s, m or h (10m)");
+      }
+    }
+    if (parsed.isNegative() || parsed.isZero()) {
+      throw invalid(variable, value, "must be positive");
+    }
+    return parsed;
+  }
+
+  static int port(String value) {
+    if (value.isBlank()) {
+      return 8080;
+    }
+    try {
+      var port = Integer.parseInt(value.trim());
+      if (port < 0 || port > 65535) {
+        throw invalid(HTTP_PORT, value, "expected a port from 0 to 65535");
+      }
+      return port;
+    } catch (NumberFormatException e) {
+      throw invalid(HTTP_PORT, value, "expected a port number");
+    }
+  }
+
+  private static InvalidConfigException invalid(String variable, String value, String why) {
+    var shown = value.length() > 80 ? value.substring(0, 80) + "..." : value;
+    return new InvalidConfigException(variable + "=" + shown + ": " + why);
+  }
+}

@@ -1,0 +1,126 @@
+package io.connectorcert.reconciler;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Map;
+import java.util.Optional;
+
+import io.connectorcert.api.v1alpha1.ApiConnectorCertificateSpec;
+import io.connectorcert.api.v1alpha1.Reasons;
+import io.connectorcert.certificate.CertificateRead;
+import io.connectorcert.certificate.CertificateReader;
+import io.connectorcert.certificate.SecretCertificate;
+import io.fabric8.kubernetes.api.model.Secret;
+
+/**
+ * Turns the Secrets a resource names into a validated certificate, or into the reason a person must act on. Pure: the
+ * Secrets come from the informer cache. Messages name Secrets and keys, never their values.
+ */
+public final class SecretMaterial {
+
+  public static final String KEYSTORE_KEY = "keystore.p12";
+  public static final String TLS_CRT = "tls.crt";
+  public static final String TLS_KEY = "tls.key";
+
+  private SecretMaterial() {}
+
+  /** Either the certificate, or a {@link Outcome.SecretProblem}. */
+  public sealed interface Loaded {}
+
+  public record Ok(SecretCertificate certificate) implements Loaded {}
+
+  public record Problem(Outcome.SecretProblem problem) implements Loaded {}
+
+  public static Loaded load(ApiConnectorCertificateSpec spec, Optional<Secret> certificateSecret,
+      Optional<Secret> passwordSecret, Instant now) {
+    var secretName = spec.secretRef().name();
+    if (certificateSecret.isEmpty()) {
+      return problem(Reasons.SECRET_NOT_FOUND, "Secret " + secretName + " not found in this namespace");
+    }
+    var data = dataOf(certificateSecret.get());
+    var requestedKey = spec.secretRef().key();
+
+    CertificateRead read;
+    String source;
+    if (requestedKey != null || data.containsKey(KEYSTORE_KEY)) {
+      var key = requestedKey != null ? requestedKey : KEYSTORE_KEY;
+      source = "Secret " + secretName + " key " + key;
+      if (!data.containsKey(key)) {
+        return problem(Reasons.SECRET_KEY_NOT_FOUND, "Secret " + secretName + " has no key " + key);
+      }
+      var password = password(spec, passwordSecret);
+      if (password instanceof PasswordProblem p) {
+        return new Problem(p.problem());
+      }
+      read = CertificateReader.readPkcs12(data.get(key), ((PasswordValue) password).value());
+    } else {
+      source = "Secret " + secretName;
+      if (!data.containsKey(TLS_CRT) || !data.containsKey(TLS_KEY)) {
+        return problem(Reasons.SECRET_KEY_NOT_FOUND, "Secret " + secretName + " has neither " + KEYSTORE_KEY
+            + " nor the pair " + TLS_CRT + " + " + TLS_KEY);
+      }
+      read = CertificateReader.readPem(data.get(TLS_CRT), data.get(TLS_KEY));
+    }
+
+    if (read instanceof CertificateRead.Problem p) {
+      return problem(reasonOf(p), source + ": " + p.message());
+    }
+    var certificate = ((CertificateRead.Ok) read).certificate();
+    if (!certificate.notAfter().isAfter(now)) {
+      return new Problem(new Outcome.SecretProblem(Reasons.CERTIFICATE_EXPIRED,
+          source + ": certificate " + certificate.thumbprint() + " expired at " + certificate.notAfter()
+              + "; renew it, nothing was uploaded",
+          Optional.of(certificate)));
+    }
+    return new Ok(certificate);
+  }
+
+  private sealed interface Password {}
+
+  private record PasswordValue(char[] value) implements Password {}
+
+  private record PasswordProblem(Outcome.SecretProblem problem) implements Password {}
+
+  private static Password password(ApiConnectorCertificateSpec spec, Optional<Secret> passwordSecret) {
+    var ref = spec.passwordSecretRef();
+    if (ref == null) {
+      return new PasswordValue(new char[0]);
+    }
+    if (passwordSecret.isEmpty()) {
+      return new PasswordProblem(new Outcome.SecretProblem(Reasons.PASSWORD_SECRET_NOT_FOUND,
+          "password Secret " + ref.name() + " not found in this namespace", Optional.empty()));
+    }
+    var value = dataOf(passwordSecret.get()).get(ref.keyOrDefault());
+    if (value == null) {
+      return new PasswordProblem(new Outcome.SecretProblem(Reasons.SECRET_KEY_NOT_FOUND,
+          "password Secret " + ref.name() + " has no key " + ref.keyOrDefault(), Optional.empty()));
+    }
+    return new PasswordValue(new String(value, StandardCharsets.UTF_8).toCharArray());
+  }
+
+  private static String reasonOf(CertificateRead.Problem problem) {
+    return switch (problem.reason()) {
+      case INVALID_CERTIFICATE -> Reasons.INVALID_CERTIFICATE;
+      case WRONG_PASSWORD -> Reasons.WRONG_PASSWORD;
+      case NO_PRIVATE_KEY -> Reasons.NO_PRIVATE_KEY;
+    };
+  }
+
+  /** Secret data is base64 in {@code data}; {@code stringData} appears only on objects not yet stored. */
+  static Map<String, byte[]> dataOf(Secret secret) {
+    var result = new java.util.HashMap<String, byte[]>();
+    if (secret.getStringData() != null) {
+      secret.getStringData().forEach((k, v) -> result.put(k, v.getBytes(StandardCharsets.UTF_8)));
+    }
+    if (secret.getData() != null) {
+      var decoder = Base64.getMimeDecoder();
+      secret.getData().forEach((k, v) -> result.put(k, v == null ? new byte[0] : decoder.decode(v)));
+    }
+    return result;
+  }
+
+  private static Problem problem(String reason, String message) {
+    return new Problem(new Outcome.SecretProblem(reason, message, Optional.empty()));
+  }
+}

@@ -1,0 +1,202 @@
+package io.connectorcert.reconciler;
+
+import static io.connectorcert.api.v1alpha1.ApiConnectorCertificateStatus.READY;
+import static io.connectorcert.support.TestCertificates.Encoding.LEGACY_RC2;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.connectorcert.api.v1alpha1.ApiConnectorCertificateStatus;
+import io.connectorcert.api.v1alpha1.Reasons;
+import io.connectorcert.standin.Fault;
+import io.connectorcert.support.OperatorHarness;
+import io.connectorcert.support.TestCertificates;
+import io.fabric8.kubernetes.api.model.Event;
+
+/**
+ * Each failure reason reached by its real cause: the reason and an actionable message in status, one Warning event,
+ * no upload, and no hot loop (the reconcile count stays still once the status is written).
+ */
+class FailureReasonsIT {
+
+  @TempDir
+  static Path dir;
+  static OperatorHarness harness;
+  static TestCertificates.Generated certificate;
+
+  @BeforeAll
+  static void start() {
+    harness = OperatorHarness.start();
+    certificate = TestCertificates.generate(dir, "failures.contoso.com");
+  }
+
+  @AfterAll
+  static void stop() {
+    harness.close();
+  }
+
+  private static String connector(String name) {
+    var id = "conn-" + name;
+    harness.graph.addConnector(id, name, "https://api.contoso.com/" + name);
+    return id;
+  }
+
+  /** Waits for the reason, then checks that nothing more happens: no upload, no further reconciles, one event. */
+  private static ApiConnectorCertificateStatus assertSettledOn(String name, String reason, String connector) {
+    var status = harness.awaitReady(name, "False", reason);
+    var reconciles = harness.reconciles.of(name);
+    await().pollDelay(Duration.ofSeconds(2)).until(() -> true);
+    assertThat(harness.reconciles.of(name)).as("reconciles of %s after settling", name).isEqualTo(reconciles);
+    assertThat(harness.graph.uploads(connector)).isZero();
+    await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(harness.events(name))
+        .filteredOn(e -> reason.equals(e.getReason()))
+        .singleElement()
+        .extracting(Event::getType).isEqualTo("Warning"));
+    return status;
+  }
+
+  private static String message(ApiConnectorCertificateStatus status) {
+    return status.condition(READY).orElseThrow().getMessage();
+  }
+
+  @Test
+  void missingSecret() {
+    var connector = connector("nosecret");
+    harness.resource("nosecret", connector, "does-not-exist", null);
+    var status = assertSettledOn("nosecret", Reasons.SECRET_NOT_FOUND, connector);
+    assertThat(message(status)).contains("does-not-exist");
+  }
+
+  @Test
+  void missingSecretAppearsLaterAndIsUploadedWithinSeconds() {
+    var connector = connector("late");
+    harness.resource("late", connector, "late-tls", null);
+    assertSettledOn("late", Reasons.SECRET_NOT_FOUND, connector);
+    harness.keystoreSecret("late-tls", TestCertificates.pfx(certificate, LEGACY_RC2, ""));
+    harness.awaitReady("late", "True", Reasons.UPLOADED);
+    assertThat(harness.graph.uploads(connector)).isEqualTo(1);
+  }
+
+  @Test
+  void secretWithoutCertificateKeys() {
+    var connector = connector("nokey");
+    harness.secret("nokey-tls", Map.of("ca.crt", TestCertificates.certPem(certificate)));
+    harness.resource("nokey", connector, "nokey-tls", null);
+    var status = assertSettledOn("nokey", Reasons.SECRET_KEY_NOT_FOUND, connector);
+    assertThat(message(status)).contains("nokey-tls").contains("keystore.p12").contains("tls.crt");
+  }
+
+  @Test
+  void missingPasswordSecret() {
+    var connector = connector("nopassword");
+    harness.keystoreSecret("nopassword-tls", TestCertificates.pfx(certificate, LEGACY_RC2, "pw"));
+    harness.resource("nopassword", connector, "nopassword-tls", "nopassword-pw");
+    var status = assertSettledOn("nopassword", Reasons.PASSWORD_SECRET_NOT_FOUND, connector);
+    assertThat(message(status)).contains("nopassword-pw");
+  }
+
+  @Test
+  void garbageInKeystore() {
+    var connector = connector("garbage");
+    harness.keystoreSecret("garbage-tls", "this is not a keystore".getBytes(StandardCharsets.UTF_8));
+    harness.resource("garbage", connector, "garbage-tls", null);
+    assertSettledOn("garbage", Reasons.INVALID_CERTIFICATE, connector);
+  }
+
+  @Test
+  void wrongPasswordThenFixed() {
+    var connector = connector("wrongpw");
+    harness.keystoreSecret("wrongpw-tls", TestCertificates.pfx(certificate, LEGACY_RC2, "right-password"));
+    harness.password("wrongpw-pw", "wrong-password");
+    harness.resource("wrongpw", connector, "wrongpw-tls", "wrongpw-pw");
+    var status = assertSettledOn("wrongpw", Reasons.WRONG_PASSWORD, connector);
+    assertThat(message(status)).contains("wrongpw-tls").doesNotContain("right-password").doesNotContain("wrong-password");
+
+    harness.password("wrongpw-pw", "right-password");
+    harness.awaitReady("wrongpw", "True", Reasons.UPLOADED);
+  }
+
+  @Test
+  void certificateWithoutPrivateKey() {
+    var connector = connector("nopk");
+    harness.keystoreSecret("nopk-tls", TestCertificates.certificateOnlyPfx(certificate, "pw"));
+    harness.password("nopk-pw", "pw");
+    harness.resource("nopk", connector, "nopk-tls", "nopk-pw");
+    assertSettledOn("nopk", Reasons.NO_PRIVATE_KEY, connector);
+  }
+
+  @Test
+  void expiredCertificate() {
+    var expired = TestCertificates.expired(dir, "expired.contoso.com");
+    var connector = connector("expired");
+    harness.keystoreSecret("expired-tls", TestCertificates.pfx(expired, LEGACY_RC2, ""));
+    harness.resource("expired", connector, "expired-tls", null);
+    var status = assertSettledOn("expired", Reasons.CERTIFICATE_EXPIRED, connector);
+    assertThat(status.secretCertificate().thumbprint()).isEqualTo(expired.opensslThumbprint());
+    assertThat(message(status)).contains("expired");
+  }
+
+  @Test
+  void unknownConnector() {
+    harness.keystoreSecret("unknown-tls", TestCertificates.pfx(certificate, LEGACY_RC2, ""));
+    harness.resource("unknown", "conn-never-created", "unknown-tls", null);
+    var status = assertSettledOn("unknown", Reasons.CONNECTOR_NOT_FOUND, "conn-never-created");
+    assertThat(message(status)).contains("conn-never-created").contains("request-id");
+  }
+
+  @Test
+  void forbidden() {
+    var connector = connector("forbidden");
+    harness.graph.failNext(Fault.status(403).onlyFor("GET"));
+    harness.keystoreSecret("forbidden-tls", TestCertificates.pfx(certificate, LEGACY_RC2, ""));
+    harness.resource("forbidden", connector, "forbidden-tls", null);
+    var status = assertSettledOn("forbidden", Reasons.FORBIDDEN, connector);
+    assertThat(message(status)).contains("APIConnectors.ReadWrite.All");
+  }
+
+  @Test
+  void graphRejectsTheUpload() {
+    var connector = connector("rejected");
+    harness.graph.failNext(Fault.status(400).onlyFor("POST"));
+    harness.keystoreSecret("rejected-tls", TestCertificates.pfx(certificate, LEGACY_RC2, ""));
+    harness.resource("rejected", connector, "rejected-tls", null);
+    var status = assertSettledOn("rejected", Reasons.GRAPH_REJECTED, connector);
+    assertThat(message(status)).contains("400").contains("request-id");
+  }
+
+  @Test
+  void rejectedToken() {
+    var connector = connector("unauthenticated");
+    harness.graph.setAcceptedTokens(token -> false);
+    try {
+      harness.keystoreSecret("unauthenticated-tls", TestCertificates.pfx(certificate, LEGACY_RC2, ""));
+      harness.resource("unauthenticated", connector, "unauthenticated-tls", null);
+      var status = assertSettledOn("unauthenticated", Reasons.AUTHENTICATION_FAILED, connector);
+      assertThat(message(status)).contains("401").doesNotContain(OperatorHarness.TOKEN);
+    } finally {
+      harness.graph.setAcceptedTokens(OperatorHarness.TOKEN::equals);
+    }
+  }
+
+  @Test
+  void twoResourcesForOneConnector() {
+    var connector = connector("shared");
+    harness.keystoreSecret("shared-tls", TestCertificates.pfx(certificate, LEGACY_RC2, ""));
+    harness.resource("shared-first", connector, "shared-tls", null);
+    harness.awaitReady("shared-first", "True", Reasons.UPLOADED);
+    harness.resource("shared-second", connector, "shared-tls", null);
+
+    var status = harness.awaitReady("shared-second", "False", Reasons.CONNECTOR_CONFLICT);
+    assertThat(message(status)).contains("shared-first");
+    assertThat(harness.graph.uploads(connector)).isEqualTo(1);
+  }
+}

@@ -1,0 +1,150 @@
+package io.connectorcert.support;
+
+import static org.awaitility.Awaitility.await;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Predicate;
+
+import io.connectorcert.ConnectorCertOperator;
+import io.connectorcert.api.v1alpha1.ApiConnectorCertificate;
+import io.connectorcert.api.v1alpha1.ApiConnectorCertificateSpec;
+import io.connectorcert.api.v1alpha1.ApiConnectorCertificateStatus;
+import io.connectorcert.api.v1alpha1.CertificateSecretRef;
+import io.connectorcert.api.v1alpha1.PasswordSecretRef;
+import io.connectorcert.config.OperatorConfig;
+import io.connectorcert.demo.EmbeddedKubernetes;
+import io.connectorcert.demo.StaticTokenCredential;
+import io.connectorcert.graph.GraphConnectorCertificateClient;
+import io.connectorcert.standin.GraphStandIn;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
+
+/**
+ * The real operator (JOSDK, informers, reconciler, Graph SDK) against an embedded Kubernetes API in CRUD mode and the
+ * Graph stand-in on loopback. One per test class; {@link #restartOperator()} simulates a new pod.
+ */
+public final class OperatorHarness implements AutoCloseable {
+
+  public static final String NAMESPACE = "identity";
+  public static final String TOKEN = "eyJ0eXAiOiJKV1QifQ.harness-token.c2lnbmF0dXJl";
+
+  public final EmbeddedKubernetes kubernetes;
+  public final KubernetesClient client;
+  public final GraphStandIn graph;
+  public final StaticTokenCredential credential = new StaticTokenCredential(TOKEN);
+  public final ReconcileCounter reconciles = new ReconcileCounter();
+  private final OperatorConfig config;
+  private GraphConnectorCertificateClient graphClient;
+  private ConnectorCertOperator operator;
+  private KubernetesClient operatorClient;
+
+  private OperatorHarness(Map<String, String> env) {
+    kubernetes = EmbeddedKubernetes.start();
+    client = kubernetes.client();
+    graph = GraphStandIn.builder().acceptTokens(Set.of(TOKEN)).start();
+    var settings = new HashMap<>(env);
+    settings.putIfAbsent(OperatorConfig.GRAPH_ENDPOINT, graph.endpoint().toString());
+    config = OperatorConfig.fromEnvironment(settings);
+  }
+
+  public static OperatorHarness start() {
+    return start(Map.of());
+  }
+
+  public static OperatorHarness start(Map<String, String> env) {
+    var harness = new OperatorHarness(env);
+    harness.startOperator();
+    return harness;
+  }
+
+  public OperatorConfig config() {
+    return config;
+  }
+
+  public synchronized void startOperator() {
+    graphClient = new GraphConnectorCertificateClient(credential, config.graphEndpoint(), config.graphApiVersion(),
+        Duration.ofSeconds(10));
+    operatorClient = kubernetes.newClient();
+    operator = ConnectorCertOperator.start(operatorClient, graphClient, config, Clock.systemUTC(), reconciles);
+  }
+
+  public synchronized void stopOperator() {
+    operator.close();
+    graphClient.close();
+    operatorClient.close();
+  }
+
+  public void restartOperator() {
+    stopOperator();
+    startOperator();
+  }
+
+  // ------------------------------------------------------------------------------------------------ objects
+
+  public Secret keystoreSecret(String name, byte[] pfx) {
+    return secret(name, Map.of("keystore.p12", pfx));
+  }
+
+  public Secret secret(String name, Map<String, byte[]> data) {
+    var encoded = new HashMap<String, String>();
+    data.forEach((k, v) -> encoded.put(k, Base64.getEncoder().encodeToString(v)));
+    var secret = new SecretBuilder()
+        .withMetadata(new ObjectMetaBuilder().withName(name).withNamespace(NAMESPACE).build())
+        .withData(encoded)
+        .build();
+    return client.resource(secret).createOr(NonDeletingOperation::update);
+  }
+
+  public Secret password(String name, String password) {
+    return secret(name, Map.of("password", password.getBytes(StandardCharsets.UTF_8)));
+  }
+
+  public ApiConnectorCertificate resource(String name, String connectorId, String secretName, String passwordSecret) {
+    var resource = new ApiConnectorCertificate();
+    resource.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(NAMESPACE).build());
+    resource.setSpec(new ApiConnectorCertificateSpec(connectorId, new CertificateSecretRef(secretName, null),
+        passwordSecret == null ? null : new PasswordSecretRef(passwordSecret, "password")));
+    return client.resource(resource).create();
+  }
+
+  public ApiConnectorCertificate get(String name) {
+    return client.resources(ApiConnectorCertificate.class).inNamespace(NAMESPACE).withName(name).get();
+  }
+
+  public ApiConnectorCertificateStatus awaitStatus(String name, Predicate<ApiConnectorCertificateStatus> condition) {
+    await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> {
+      var resource = get(name);
+      return resource != null && resource.getStatus() != null && condition.test(resource.getStatus());
+    });
+    return get(name).getStatus();
+  }
+
+  public ApiConnectorCertificateStatus awaitReady(String name, String status, String reason) {
+    return awaitStatus(name, s -> s.condition(ApiConnectorCertificateStatus.READY)
+        .filter(c -> status.equals(c.getStatus()) && reason.equals(c.getReason())).isPresent());
+  }
+
+  public List<Event> events(String name) {
+    return client.v1().events().inNamespace(NAMESPACE).list().getItems().stream()
+        .filter(e -> name.equals(e.getInvolvedObject().getName()))
+        .toList();
+  }
+
+  @Override
+  public void close() {
+    stopOperator();
+    graph.close();
+    kubernetes.close();
+  }
+}
