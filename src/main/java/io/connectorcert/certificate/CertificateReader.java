@@ -38,6 +38,7 @@ import org.bouncycastle.pkcs.PKCS12PfxPdu;
 import org.bouncycastle.pkcs.PKCS12SafeBag;
 import org.bouncycastle.pkcs.PKCS12SafeBagFactory;
 import org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo;
+import org.bouncycastle.pkcs.jcajce.JcePKCS12MacCalculatorBuilderProvider;
 import org.bouncycastle.pkcs.jcajce.JcePKCSPBEInputDecryptorProviderBuilder;
 
 /**
@@ -86,11 +87,14 @@ public final class CertificateReader {
     try {
       store.load(new ByteArrayInputStream(pkcs12), pw);
     } catch (IOException e) {
-      if (e.getCause() instanceof UnrecoverableKeyException) {
+      if (e.getCause() instanceof UnrecoverableKeyException || macRefusesPassword(pkcs12, pw)) {
         return wrongPassword();
       }
       return problem(Reason.INVALID_CERTIFICATE, "the data is not a readable PKCS#12 (.pfx) file");
     } catch (GeneralSecurityException | RuntimeException e) {
+      if (macRefusesPassword(pkcs12, pw)) {
+        return wrongPassword();
+      }
       return problem(Reason.INVALID_CERTIFICATE, "the data is not a readable PKCS#12 (.pfx) file");
     }
 
@@ -188,7 +192,7 @@ public final class CertificateReader {
       }
     }
     if (certificates.isEmpty()) {
-      return problem(Reason.INVALID_CERTIFICATE, "tls.crt holds no PEM certificate (-----BEGIN CERTIFICATE-----)");
+      return problem(Reason.INVALID_CERTIFICATE, "tls.crt holds no PEM certificate block");
     }
 
     if (keyPem == null || keyPem.length == 0) {
@@ -323,6 +327,22 @@ public final class CertificateReader {
       return Seen.NONE;
     } catch (Exception e) {
       return Seen.UNKNOWN;
+    }
+  }
+
+  /**
+   * Whether {@code pkcs12} is a well-formed PKCS#12 whose MAC the password does not verify. The JDK decrypts contents
+   * before it checks the MAC; a wrong password then usually fails as a padding error (reported as such), but now and
+   * then the padding happens to look right and the JDK fails later with a parse error. The MAC settles it.
+   */
+  private static boolean macRefusesPassword(byte[] pkcs12, char[] password) {
+    try {
+      PKCS12PfxPdu pfx = new PKCS12PfxPdu(pkcs12);
+      return pfx.hasMac()
+          && !pfx.isMacValid(
+              new JcePKCS12MacCalculatorBuilderProvider().setProvider(BouncyCastle.PROVIDER), password);
+    } catch (Exception e) {
+      return false;
     }
   }
 
