@@ -1,0 +1,357 @@
+package io.connectorcert.graph;
+
+import java.io.IOException;
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import com.azure.core.credential.TokenCredential;
+import com.azure.core.exception.ClientAuthenticationException;
+import com.microsoft.graph.beta.identity.apiconnectors.item.uploadclientcertificate.UploadClientCertificatePostRequestBody;
+import com.microsoft.graph.beta.models.ClientCertificateAuthentication;
+import com.microsoft.graph.beta.models.IdentityApiConnector;
+import com.microsoft.graph.beta.models.Pkcs12CertificateInformation;
+import com.microsoft.graph.beta.models.odataerrors.ODataError;
+import com.microsoft.graph.beta.serviceclient.GraphServiceClient;
+import com.microsoft.graph.core.authentication.AzureIdentityAuthenticationProvider;
+import com.microsoft.graph.core.requests.BaseGraphRequestAdapter;
+import com.microsoft.graph.core.requests.GraphClientFactory;
+import com.microsoft.kiota.ApiException;
+import com.microsoft.kiota.ResponseHeaders;
+import com.microsoft.kiota.http.middleware.options.RetryHandlerOption;
+
+import io.connectorcert.certificate.Pkcs12Upload;
+import okhttp3.OkHttpClient;
+
+/**
+ * The one place that speaks the Microsoft Graph SDK. Reads connectors (SDK retries allowed) and uploads certificates
+ * exactly once (SDK retries and OkHttp's silent connection-failure retries off). Every SDK failure is turned into a
+ * {@link GraphFailure} whose message never holds the request body, the password or a token.
+ *
+ * <p>Thread-safe; holds one {@link GraphServiceClient} (one OkHttp pool) for its lifetime. {@link #close()} releases
+ * the pool's threads.
+ */
+public final class GraphConnectorCertificateClient implements ConnectorCertificateClient, AutoCloseable {
+
+  public static final Set<String> API_VERSIONS = Set.of("beta", "v1.0");
+
+  private static final Pattern AADSTS = Pattern.compile("AADSTS\\d+");
+  private static final int MAX_GRAPH_MESSAGE = 300;
+
+  private final URI endpoint;
+  private final String apiVersion;
+  private final OkHttpClient http;
+  private final GraphServiceClient graph;
+
+  /**
+   * @param credential where tokens come from; asked for scope {@code <graphEndpoint>/.default}
+   * @param graphEndpoint e.g. {@code https://graph.microsoft.com} (no version, no trailing path); https, or http on a
+   *     loopback address (tests, the demo)
+   * @param apiVersion "beta" or "v1.0"
+   * @param callTimeout the longest one Graph call may take, connect to last byte (SDK retries of a GET included)
+   */
+  public GraphConnectorCertificateClient(TokenCredential credential, URI graphEndpoint, String apiVersion,
+      Duration callTimeout) {
+    Objects.requireNonNull(credential, "credential");
+    Objects.requireNonNull(callTimeout, "callTimeout");
+    this.endpoint = normalise(graphEndpoint);
+    if (!API_VERSIONS.contains(apiVersion)) {
+      throw new IllegalArgumentException("apiVersion must be one of " + API_VERSIONS + ", not " + apiVersion);
+    }
+    if (callTimeout.isNegative() || callTimeout.isZero()) {
+      throw new IllegalArgumentException("callTimeout must be positive");
+    }
+    this.apiVersion = apiVersion;
+
+    String host = endpoint.getHost();
+    // Without the endpoint's host in allowedHosts the provider silently sends NO token to non-Microsoft hosts.
+    AzureIdentityAuthenticationProvider auth =
+        new AzureIdentityAuthenticationProvider(credential, new String[] {host}, endpoint + "/.default");
+
+    long timeoutMs = callTimeout.toMillis();
+    this.http = GraphClientFactory.create(GraphServiceClient.getGraphClientOptions())
+        .connectTimeout(Math.min(timeoutMs, 10_000), TimeUnit.MILLISECONDS)
+        .readTimeout(timeoutMs, TimeUnit.MILLISECONDS)
+        .writeTimeout(timeoutMs, TimeUnit.MILLISECONDS)
+        .callTimeout(timeoutMs, TimeUnit.MILLISECONDS)
+        // OkHttp would otherwise silently re-send a request (a POST included) after some connection failures.
+        .retryOnConnectionFailure(false)
+        .build();
+    String baseUrl = endpoint + "/" + apiVersion;
+    BaseGraphRequestAdapter adapter =
+        new BaseGraphRequestAdapter(auth, null, null, http, GraphServiceClient.getGraphClientOptions(), baseUrl);
+    this.graph = new GraphServiceClient(adapter);
+    // The beta client's (auth, OkHttpClient, Clouds) constructor targets /v1.0; say where we mean, after construction.
+    graph.getRequestAdapter().setBaseUrl(baseUrl);
+  }
+
+  public URI endpoint() {
+    return endpoint;
+  }
+
+  public String apiVersion() {
+    return apiVersion;
+  }
+
+  @Override
+  public ApiConnector readConnector(String connectorId) throws GraphFailure {
+    requireId(connectorId);
+    IdentityApiConnector answer;
+    try {
+      answer = graph.identity().apiConnectors().byIdentityApiConnectorId(connectorId).get();
+    } catch (RuntimeException e) {
+      throw classify("GET", e);
+    }
+    return toConnector("GET", answer);
+  }
+
+  @Override
+  public ApiConnector uploadCertificate(String connectorId, Pkcs12Upload upload) throws GraphFailure {
+    requireId(connectorId);
+    Objects.requireNonNull(upload, "upload");
+    UploadClientCertificatePostRequestBody body = new UploadClientCertificatePostRequestBody();
+    body.setPkcs12Value(Base64.getEncoder().encodeToString(upload.pkcs12()));
+    body.setPassword(upload.password() == null ? "" : upload.password());
+    IdentityApiConnector answer;
+    try {
+      answer = graph.identity().apiConnectors().byIdentityApiConnectorId(connectorId).uploadClientCertificate()
+          .post(body, config -> config.options.add(noRetries()));
+    } catch (RuntimeException e) {
+      throw classify("POST", e);
+    }
+    return toConnector("POST", answer);
+  }
+
+  /** No re-send of an upload: an unanswered or throttled POST may or may not have been applied. */
+  static RetryHandlerOption noRetries() {
+    return new RetryHandlerOption((delay, executionCount, request, response) -> false, 0, 0);
+  }
+
+  @Override
+  public void close() {
+    http.dispatcher().executorService().shutdown();
+    http.connectionPool().evictAll();
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+
+  private static ApiConnector toConnector(String method, IdentityApiConnector answer) throws GraphFailure {
+    if (answer == null) {
+      throw new GraphFailure(GraphFailure.Kind.REJECTED, 200, null, null, null,
+          "Graph answered " + method + " with 200 but no connector in the body (empty or not application/json)",
+          null);
+    }
+    List<ConnectorCertificate> certificates = new ArrayList<>();
+    if (answer.getAuthenticationConfiguration() instanceof ClientCertificateAuthentication cca
+        && cca.getCertificateList() != null) {
+      for (Pkcs12CertificateInformation info : cca.getCertificateList()) {
+        if (info == null) {
+          continue;
+        }
+        certificates.add(new ConnectorCertificate(info.getThumbprint(), epoch(info.getNotBefore()),
+            epoch(info.getNotAfter()), Boolean.TRUE.equals(info.getIsActive())));
+      }
+    }
+    return new ApiConnector(answer.getId(), answer.getDisplayName(), answer.getTargetUrl(), certificates);
+  }
+
+  private static Instant epoch(Long seconds) {
+    return seconds == null ? null : Instant.ofEpochSecond(seconds);
+  }
+
+  /** Classifies what the SDK threw. Package-private for tests. */
+  static GraphFailure classify(String method, RuntimeException thrown) {
+    ApiException api = find(thrown, ApiException.class);
+    if (api != null) {
+      return fromResponse(method, api);
+    }
+    ClientAuthenticationException auth = find(thrown, ClientAuthenticationException.class);
+    if (auth != null) {
+      // azure-identity messages can be long and carry MSAL details; keep the AADSTS code or the first line only,
+      // and never the exception itself.
+      return new GraphFailure(GraphFailure.Kind.UNAUTHENTICATED, 0, aadsts(auth.getMessage()), null, null,
+          "no Graph token: " + auth.getClass().getSimpleName() + ": " + tokenErrorSummary(auth.getMessage()), null);
+    }
+    IOException io = find(thrown, IOException.class);
+    if (io != null) {
+      return new GraphFailure(GraphFailure.Kind.UNAVAILABLE, 0, null, null, null,
+          "Graph " + method + " got no answer: " + io.getClass().getSimpleName() + ": " + firstLine(io.getMessage()),
+          io);
+    }
+    Throwable json = findByName(thrown, "com.google.gson.JsonParseException");
+    if (json != null) {
+      return new GraphFailure(GraphFailure.Kind.REJECTED, 0, null, null, null,
+          "Graph answered " + method + " with a body that is not a connector (unparseable JSON)", null);
+    }
+    return new GraphFailure(GraphFailure.Kind.UNAVAILABLE, 0, null, null, null,
+        "Graph " + method + " failed: " + thrown.getClass().getName() + ": " + firstLine(thrown.getMessage()), null);
+  }
+
+  private static GraphFailure fromResponse(String method, ApiException api) {
+    int status = api.getResponseStatusCode();
+    String code = null;
+    String graphMessage = null;
+    String requestId = null;
+    if (api instanceof ODataError odata && odata.getError() != null) {
+      code = blankToNull(odata.getError().getCode());
+      graphMessage = blankToNull(odata.getError().getMessage());
+      if (odata.getError().getInnerError() != null) {
+        requestId = blankToNull(odata.getError().getInnerError().getRequestId());
+      }
+    }
+    ResponseHeaders headers = api.getResponseHeaders();
+    if (requestId == null) {
+      requestId = header(headers, "request-id");
+    }
+    GraphFailure.Kind kind;
+    if (status == 404) {
+      kind = GraphFailure.Kind.NOT_FOUND;
+    } else if (status == 403) {
+      kind = GraphFailure.Kind.FORBIDDEN;
+    } else if (status == 401) {
+      kind = GraphFailure.Kind.UNAUTHENTICATED;
+    } else if (status == 429 || status >= 500) {
+      kind = GraphFailure.Kind.UNAVAILABLE;
+    } else if (status >= 400) {
+      kind = GraphFailure.Kind.REJECTED;
+    } else {
+      kind = GraphFailure.Kind.UNAVAILABLE; // 1xx/3xx surfacing as an error: odd, treat as transient
+    }
+    Duration retryAfter = (status == 429 || status == 503) ? retryAfter(header(headers, "Retry-After")) : null;
+
+    StringBuilder message = new StringBuilder("Graph answered ").append(method).append(' ').append(status);
+    if (code != null) {
+      message.append(' ').append(code);
+    }
+    message.append(": ").append(graphMessage != null ? truncate(firstLine(graphMessage)) : "(no Graph error body)");
+    if (requestId != null) {
+      message.append(" (request-id ").append(requestId).append(')');
+    }
+    if (retryAfter != null) {
+      message.append(" (retry after ").append(retryAfter.toMillis()).append(" ms)");
+    }
+    // ODataError's message is Graph's own error text; kiota's bare ApiException carries no body either.
+    return new GraphFailure(kind, status, code, requestId, retryAfter, message.toString(), api);
+  }
+
+  /** Retry-After as delta-seconds (possibly fractional) or an HTTP date; null when absent or unreadable. */
+  static Duration retryAfter(String value) {
+    if (value == null || value.isBlank()) {
+      return null;
+    }
+    String v = value.trim();
+    try {
+      double seconds = Double.parseDouble(v);
+      if (seconds < 0 || Double.isNaN(seconds) || Double.isInfinite(seconds)) {
+        return null;
+      }
+      return Duration.ofMillis(Math.round(seconds * 1000));
+    } catch (NumberFormatException notSeconds) {
+      try {
+        ZonedDateTime at = ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME);
+        Duration until = Duration.between(Instant.now(), at.toInstant());
+        return until.isNegative() ? Duration.ZERO : until;
+      } catch (RuntimeException notDate) {
+        return null;
+      }
+    }
+  }
+
+  private static String header(ResponseHeaders headers, String name) {
+    if (headers == null) {
+      return null;
+    }
+    Set<String> values = headers.get(name);
+    if (values == null || values.isEmpty()) {
+      values = headers.get(name.toLowerCase(Locale.ROOT));
+    }
+    return values == null || values.isEmpty() ? null : blankToNull(values.iterator().next());
+  }
+
+  private static <T extends Throwable> T find(Throwable t, Class<T> type) {
+    for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+      if (type.isInstance(c)) {
+        return type.cast(c);
+      }
+    }
+    return null;
+  }
+
+  private static Throwable findByName(Throwable t, String className) {
+    for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+      for (Class<?> k = c.getClass(); k != null; k = k.getSuperclass()) {
+        if (k.getName().equals(className)) {
+          return c;
+        }
+      }
+    }
+    return null;
+  }
+
+  private static String aadsts(String message) {
+    if (message == null) {
+      return null;
+    }
+    Matcher m = AADSTS.matcher(message);
+    return m.find() ? m.group() : null;
+  }
+
+  private static String tokenErrorSummary(String message) {
+    String code = aadsts(message);
+    return code != null ? code : truncate(firstLine(message));
+  }
+
+  private static String firstLine(String s) {
+    if (s == null) {
+      return "(no message)";
+    }
+    int nl = s.indexOf('\n');
+    return nl < 0 ? s.strip() : s.substring(0, nl).strip();
+  }
+
+  private static String truncate(String s) {
+    return s.length() <= MAX_GRAPH_MESSAGE ? s : s.substring(0, MAX_GRAPH_MESSAGE) + "...";
+  }
+
+  private static String blankToNull(String s) {
+    return s == null || s.isBlank() ? null : s;
+  }
+
+  private static void requireId(String connectorId) {
+    if (connectorId == null || connectorId.isBlank()) {
+      throw new IllegalArgumentException("connectorId must not be blank");
+    }
+  }
+
+  private static URI normalise(URI graphEndpoint) {
+    Objects.requireNonNull(graphEndpoint, "graphEndpoint");
+    String s = graphEndpoint.toString();
+    while (s.endsWith("/")) {
+      s = s.substring(0, s.length() - 1);
+    }
+    URI uri = URI.create(s);
+    if (uri.getHost() == null) {
+      throw new IllegalArgumentException("graphEndpoint needs a host: " + graphEndpoint);
+    }
+    if (uri.getRawPath() != null && !uri.getRawPath().isEmpty()) {
+      throw new IllegalArgumentException("graphEndpoint must not carry a path or version: " + graphEndpoint);
+    }
+    boolean loopback = Set.of("localhost", "127.0.0.1", "::1", "[::1]").contains(uri.getHost().toLowerCase(Locale.ROOT));
+    if (!"https".equalsIgnoreCase(uri.getScheme()) && !("http".equalsIgnoreCase(uri.getScheme()) && loopback)) {
+      // kiota refuses to attach a token to plain http anywhere but loopback
+      throw new IllegalArgumentException("graphEndpoint must be https (http only on loopback): " + graphEndpoint);
+    }
+    return uri;
+  }
+}
