@@ -91,6 +91,23 @@ class CertificateReaderTest {
     assertLeaksNothing(problem, pfx, PASSWORD, "not-the-password");
   }
 
+  /**
+   * A wrong password now and then decrypts to data with valid padding, and the parser then fails on garbage rather
+   * than on the password. Across hundreds of wrong passwords that case is all but certain to occur; every one must
+   * still be reported as a wrong password, never as an invalid file.
+   */
+  @ParameterizedTest
+  @EnumSource(value = Encoding.class, names = {"LEGACY_RC2", "AES_DEFAULT"})
+  void everyWrongPasswordIsAWrongPasswordEvenWhenDecryptionLooksValid(Encoding encoding) {
+    byte[] pfx = TestCertificates.pfx(rsa, encoding, PASSWORD);
+
+    for (int i = 0; i < 300; i++) {
+      CertificateRead read = CertificateReader.readPkcs12(pfx, ("wrong-" + i).toCharArray());
+      assertThat(read).as("wrong password #%d", i).isInstanceOfSatisfying(Problem.class,
+          p -> assertThat(p.reason()).isEqualTo(Reason.WRONG_PASSWORD));
+    }
+  }
+
   @Test
   void aPasswordProtectedPkcs12ReadWithoutPasswordIsAWrongPassword() {
     byte[] pfx = TestCertificates.pfx(rsa, Encoding.LEGACY_3DES, PASSWORD);
