@@ -240,6 +240,30 @@ class CertificateReaderTest {
   }
 
   @Test
+  void readsAnEcKeyPrecededByItsParametersBlock() throws Exception {
+    // what `openssl ecparam -genkey` (without -noout) writes: EC PARAMETERS (the P-256 OID), then the key
+    String key = "-----BEGIN EC PARAMETERS-----\nBggqhkjOPQMBBw==\n-----END EC PARAMETERS-----\n"
+        + java.nio.file.Files.readString(ec.keyPem());
+
+    SecretCertificate certificate = ok(CertificateReader.readPem(
+        TestCertificates.certPem(ec), key.getBytes(StandardCharsets.US_ASCII)));
+
+    assertThat(certificate.thumbprint()).isEqualTo(ec.opensslThumbprint());
+  }
+
+  @Test
+  void anEncryptedPemKeyIsRefusedWithAnExplanation() {
+    byte[] key = TestCertificates.encryptedPkcs8Key(rsa, "key-password");
+    assertThat(new String(key, StandardCharsets.US_ASCII)).contains("-----BEGIN ENCRYPTED PRIVATE KEY-----");
+
+    Problem problem = problem(CertificateReader.readPem(TestCertificates.certPem(rsa), key));
+
+    assertThat(problem.reason()).isEqualTo(Reason.NO_PRIVATE_KEY);
+    assertThat(problem.message()).contains("encrypted");
+    assertLeaksNothing(problem, key, "key-password");
+  }
+
+  @Test
   void toleratesTextAroundThePemBlocks() {
     String crt = "subject=CN = reader-rsa\nissuer=CN = reader-rsa\n"
         + new String(TestCertificates.certPem(rsa), StandardCharsets.US_ASCII) + "\ntrailing notes\n";
