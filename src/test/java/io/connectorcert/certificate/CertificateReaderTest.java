@@ -154,6 +154,44 @@ class CertificateReaderTest {
   }
 
   @Test
+  void withSeveralKeysTakesTheFirstEntryWhoseKeyBelongsToItsCertificate() throws Exception {
+    SecretCertificate a = ok(CertificateReader.readPem(TestCertificates.certPem(rsa), TestCertificates.pkcs8Key(rsa)));
+    SecretCertificate b = ok(CertificateReader.readPem(TestCertificates.certPem(other), TestCertificates.pkcs8Key(other)));
+    char[] pw = PASSWORD.toCharArray();
+    // written by the JDK, which keeps entries in insertion order and does not check that key and certificate match
+    java.security.KeyStore store = java.security.KeyStore.getInstance("PKCS12");
+    store.load(null, null);
+    store.setKeyEntry("1-mismatched", b.privateKey(), pw, new java.security.cert.Certificate[] {a.leaf()});
+    store.setKeyEntry("2-other", b.privateKey(), pw, new java.security.cert.Certificate[] {b.leaf()});
+    store.setKeyEntry("3-rsa", a.privateKey(), pw, new java.security.cert.Certificate[] {a.leaf()});
+    var out = new java.io.ByteArrayOutputStream();
+    store.store(out, pw);
+
+    SecretCertificate chosen = ok(CertificateReader.readPkcs12(out.toByteArray(), pw));
+
+    assertThat(chosen.thumbprint()).isEqualTo(other.opensslThumbprint());
+    assertThat(chosen.privateKey().getEncoded()).isEqualTo(b.privateKey().getEncoded());
+  }
+
+  @Test
+  void aKeyEntryWhoseKeyDoesNotMatchItsCertificateIsAProblem() throws Exception {
+    SecretCertificate a = ok(CertificateReader.readPem(TestCertificates.certPem(rsa), TestCertificates.pkcs8Key(rsa)));
+    SecretCertificate b = ok(CertificateReader.readPem(TestCertificates.certPem(other), TestCertificates.pkcs8Key(other)));
+    char[] pw = PASSWORD.toCharArray();
+    java.security.KeyStore store = java.security.KeyStore.getInstance("PKCS12");
+    store.load(null, null);
+    store.setKeyEntry("mismatched", b.privateKey(), pw, new java.security.cert.Certificate[] {a.leaf()});
+    var out = new java.io.ByteArrayOutputStream();
+    store.store(out, pw);
+
+    Problem problem = problem(CertificateReader.readPkcs12(out.toByteArray(), pw));
+
+    assertThat(problem.reason()).isEqualTo(Reason.NO_PRIVATE_KEY);
+    assertThat(problem.message()).contains("does not match");
+    assertLeaksNothing(problem, out.toByteArray(), PASSWORD);
+  }
+
+  @Test
   void garbageIsNotACertificate() {
     byte[] garbage = new byte[4096];
     new Random(42).nextBytes(garbage);
