@@ -331,9 +331,9 @@ public final class CertificateReader {
   }
 
   /**
-   * Whether {@code pkcs12} is a well-formed PKCS#12 whose MAC the password does not verify. The JDK decrypts contents
-   * before it checks the MAC; a wrong password then usually fails as a padding error (reported as such), but now and
-   * then the padding happens to look right and the JDK fails later with a parse error. The MAC settles it.
+   * Whether {@code pkcs12} is a well-formed PKCS#12 whose MAC the password does not verify. A safety net for load
+   * failures the JDK does not attribute to the password (a wrong password can decrypt to garbage with valid padding);
+   * JDK 17 attributed all wrong passwords tried in the tests itself.
    */
   private static boolean macRefusesPassword(byte[] pkcs12, char[] password) {
     try {

@@ -91,6 +91,23 @@ class CertificateReaderTest {
     assertLeaksNothing(problem, pfx, PASSWORD, "not-the-password");
   }
 
+  /**
+   * A wrong password now and then decrypts to data with valid padding, and the parser then fails on garbage rather
+   * than on the password. Across hundreds of wrong passwords that case is all but certain to occur; every one must
+   * still be reported as a wrong password, never as an invalid file.
+   */
+  @ParameterizedTest
+  @EnumSource(value = Encoding.class, names = {"LEGACY_RC2", "AES_DEFAULT"})
+  void everyWrongPasswordIsAWrongPasswordEvenWhenDecryptionLooksValid(Encoding encoding) {
+    byte[] pfx = TestCertificates.pfx(rsa, encoding, PASSWORD);
+
+    for (int i = 0; i < 300; i++) {
+      CertificateRead read = CertificateReader.readPkcs12(pfx, ("wrong-" + i).toCharArray());
+      assertThat(read).as("wrong password #%d", i).isInstanceOfSatisfying(Problem.class,
+          p -> assertThat(p.reason()).isEqualTo(Reason.WRONG_PASSWORD));
+    }
+  }
+
   @Test
   void aPasswordProtectedPkcs12ReadWithoutPasswordIsAWrongPassword() {
     byte[] pfx = TestCertificates.pfx(rsa, Encoding.LEGACY_3DES, PASSWORD);
@@ -134,6 +151,44 @@ class CertificateReaderTest {
     assertThat(Thumbprints.of(certificate.chain().get(0)))
         .isEqualTo(TestCertificates.opensslThumbprint(caSigned.caCertPem()));
     assertThat(certificate.chain().get(0).getSubjectX500Principal().getName()).isEqualTo("CN=reader-leaf Test CA");
+  }
+
+  @Test
+  void withSeveralKeysTakesTheFirstEntryWhoseKeyBelongsToItsCertificate() throws Exception {
+    SecretCertificate a = ok(CertificateReader.readPem(TestCertificates.certPem(rsa), TestCertificates.pkcs8Key(rsa)));
+    SecretCertificate b = ok(CertificateReader.readPem(TestCertificates.certPem(other), TestCertificates.pkcs8Key(other)));
+    char[] pw = PASSWORD.toCharArray();
+    // written by the JDK, which keeps entries in insertion order and does not check that key and certificate match
+    java.security.KeyStore store = java.security.KeyStore.getInstance("PKCS12");
+    store.load(null, null);
+    store.setKeyEntry("1-mismatched", b.privateKey(), pw, new java.security.cert.Certificate[] {a.leaf()});
+    store.setKeyEntry("2-other", b.privateKey(), pw, new java.security.cert.Certificate[] {b.leaf()});
+    store.setKeyEntry("3-rsa", a.privateKey(), pw, new java.security.cert.Certificate[] {a.leaf()});
+    var out = new java.io.ByteArrayOutputStream();
+    store.store(out, pw);
+
+    SecretCertificate chosen = ok(CertificateReader.readPkcs12(out.toByteArray(), pw));
+
+    assertThat(chosen.thumbprint()).isEqualTo(other.opensslThumbprint());
+    assertThat(chosen.privateKey().getEncoded()).isEqualTo(b.privateKey().getEncoded());
+  }
+
+  @Test
+  void aKeyEntryWhoseKeyDoesNotMatchItsCertificateIsAProblem() throws Exception {
+    SecretCertificate a = ok(CertificateReader.readPem(TestCertificates.certPem(rsa), TestCertificates.pkcs8Key(rsa)));
+    SecretCertificate b = ok(CertificateReader.readPem(TestCertificates.certPem(other), TestCertificates.pkcs8Key(other)));
+    char[] pw = PASSWORD.toCharArray();
+    java.security.KeyStore store = java.security.KeyStore.getInstance("PKCS12");
+    store.load(null, null);
+    store.setKeyEntry("mismatched", b.privateKey(), pw, new java.security.cert.Certificate[] {a.leaf()});
+    var out = new java.io.ByteArrayOutputStream();
+    store.store(out, pw);
+
+    Problem problem = problem(CertificateReader.readPkcs12(out.toByteArray(), pw));
+
+    assertThat(problem.reason()).isEqualTo(Reason.NO_PRIVATE_KEY);
+    assertThat(problem.message()).contains("does not match");
+    assertLeaksNothing(problem, out.toByteArray(), PASSWORD);
   }
 
   @Test
@@ -220,6 +275,30 @@ class CertificateReaderTest {
 
     assertThat(certificate.thumbprint()).isEqualTo(ec.opensslThumbprint());
     assertThat(certificate.privateKey()).isInstanceOf(ECPrivateKey.class);
+  }
+
+  @Test
+  void readsAnEcKeyPrecededByItsParametersBlock() throws Exception {
+    // what `openssl ecparam -genkey` (without -noout) writes: EC PARAMETERS (the P-256 OID), then the key
+    String key = "-----BEGIN EC PARAMETERS-----\nBggqhkjOPQMBBw==\n-----END EC PARAMETERS-----\n"
+        + java.nio.file.Files.readString(ec.keyPem());
+
+    SecretCertificate certificate = ok(CertificateReader.readPem(
+        TestCertificates.certPem(ec), key.getBytes(StandardCharsets.US_ASCII)));
+
+    assertThat(certificate.thumbprint()).isEqualTo(ec.opensslThumbprint());
+  }
+
+  @Test
+  void anEncryptedPemKeyIsRefusedWithAnExplanation() {
+    byte[] key = TestCertificates.encryptedPkcs8Key(rsa, "key-password");
+    assertThat(new String(key, StandardCharsets.US_ASCII)).contains("-----BEGIN ENCRYPTED PRIVATE KEY-----");
+
+    Problem problem = problem(CertificateReader.readPem(TestCertificates.certPem(rsa), key));
+
+    assertThat(problem.reason()).isEqualTo(Reason.NO_PRIVATE_KEY);
+    assertThat(problem.message()).contains("encrypted");
+    assertLeaksNothing(problem, key, "key-password");
   }
 
   @Test

@@ -226,6 +226,20 @@ public final class TestCertificates {
     }).clone();
   }
 
+  /**
+   * The private key as encrypted PKCS#8 PEM ({@code BEGIN ENCRYPTED PRIVATE KEY}, AES-256-CBC), via {@code openssl
+   * pkey -aes256}.
+   */
+  public static byte[] encryptedPkcs8Key(Generated generated, String password) {
+    Objects.requireNonNull(password, "password");
+    return cached(List.of("pkcs8-encrypted", generated.opensslThumbprint(), password), () -> {
+      Path out = scratch().resolve("encrypted.key");
+      run(List.of("openssl", "pkey", "-aes256", "-in", generated.keyPem().toString(),
+          "-passout", "env:" + PASSWORD_VARIABLE, "-out", out.toString()), password);
+      return read(out);
+    }).clone();
+  }
+
   /** The SHA-1 fingerprint openssl reports for a PEM certificate, as 40 upper-case hex digits without colons. */
   public static String opensslThumbprint(Path certPem) {
     String output = run(List.of("openssl", "x509", "-in", certPem.toString(), "-noout", "-fingerprint", "-sha1"), null);
