@@ -1,0 +1,186 @@
+package io.connectorcert.reconciler;
+
+import static io.connectorcert.api.v1alpha1.ApiConnectorCertificateStatus.ACTIVE;
+import static io.connectorcert.api.v1alpha1.ApiConnectorCertificateStatus.READY;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Optional;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.connectorcert.api.v1alpha1.ApiConnectorCertificate;
+import io.connectorcert.api.v1alpha1.ApiConnectorCertificateSpec;
+import io.connectorcert.api.v1alpha1.ApiConnectorCertificateStatus;
+import io.connectorcert.api.v1alpha1.CertificateSecretRef;
+import io.connectorcert.api.v1alpha1.Reasons;
+import io.connectorcert.certificate.CertificateRead;
+import io.connectorcert.certificate.CertificateReader;
+import io.connectorcert.certificate.SecretCertificate;
+import io.connectorcert.graph.ApiConnector;
+import io.connectorcert.graph.ConnectorCertificate;
+import io.connectorcert.graph.GraphFailure;
+import io.connectorcert.support.TestCertificates;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+
+class StatusFactoryTest {
+
+  static final Instant NOW = Instant.parse("2026-11-22T10:00:00Z");
+  static final String CONNECTOR = "45715bb8-13f9-4bf6-927f-ef96c102d394";
+
+  @TempDir
+  static Path dir;
+  static SecretCertificate certificate;
+
+  final StatusFactory factory = new StatusFactory(Clock.fixed(NOW, ZoneOffset.UTC),
+      new Backoff(Duration.ofSeconds(2), Duration.ofMinutes(5), () -> 0.0));
+
+  @BeforeAll
+  static void certificate() {
+    var generated = TestCertificates.generate(dir, "status.contoso.com");
+    var read = CertificateReader.readPkcs12(TestCertificates.pfx(generated, TestCertificates.Encoding.LEGACY_RC2, ""),
+        new char[0]);
+    certificate = ((CertificateRead.Ok) read).certificate();
+  }
+
+  static ApiConnectorCertificate resource(long generation, ApiConnectorCertificateStatus status) {
+    var resource = new ApiConnectorCertificate();
+    resource.setMetadata(new ObjectMetaBuilder().withName("r").withNamespace("ns").withGeneration(generation).build());
+    resource.setSpec(new ApiConnectorCertificateSpec(CONNECTOR, new CertificateSecretRef("tls", null), null));
+    resource.setStatus(status);
+    return resource;
+  }
+
+  static ApiConnector connector(boolean holds, boolean active) {
+    var list = holds
+        ? List.of(new ConnectorCertificate(certificate.thumbprint().toLowerCase(), certificate.notBefore(),
+            certificate.notAfter(), active))
+        : List.<ConnectorCertificate>of();
+    return new ApiConnector(CONNECTOR, "My API connector", "https://api.contoso.com", list);
+  }
+
+  @Test
+  void uploadIsReadyUploadedAndActiveWithTimesAndGeneration() {
+    var status = factory.statusFor(resource(3, null), new Outcome.Synced(certificate, connector(true, true), true));
+
+    assertThat(status.observedGeneration()).isEqualTo(3L);
+    assertThat(status.uploadedThumbprint()).isEqualTo(certificate.thumbprint());
+    assertThat(status.lastUploadTime()).isEqualTo("2026-11-22T10:00:00Z");
+    assertThat(status.lastSyncTime()).isEqualTo("2026-11-22T10:00:00Z");
+    assertThat(status.activeThumbprint()).isEqualToIgnoringCase(certificate.thumbprint());
+    assertThat(status.connector().displayName()).isEqualTo("My API connector");
+    var ready = status.condition(READY).orElseThrow();
+    assertThat(ready.getStatus()).isEqualTo("True");
+    assertThat(ready.getReason()).isEqualTo(Reasons.UPLOADED);
+    assertThat(ready.getObservedGeneration()).isEqualTo(3L);
+    assertThat(ready.getLastTransitionTime()).isEqualTo("2026-11-22T10:00:00Z");
+    assertThat(status.condition(ACTIVE).orElseThrow().getReason()).isEqualTo(Reasons.ACTIVE);
+    assertThat(status.secretCertificate().notAfter()).isEqualTo(certificate.notAfter().toString());
+  }
+
+  @Test
+  void foundOnTheConnectorIsInSyncAndKeepsTransitionTimeWhileStatusHolds() {
+    var earlier = new StatusFactory(Clock.fixed(NOW.minusSeconds(3600), ZoneOffset.UTC), Backoff.standard(() -> 0))
+        .statusFor(resource(1, null), new Outcome.Synced(certificate, connector(true, true), true));
+
+    var status = factory.statusFor(resource(1, earlier), new Outcome.Synced(certificate, connector(true, true), false));
+
+    var ready = status.condition(READY).orElseThrow();
+    assertThat(ready.getReason()).isEqualTo(Reasons.IN_SYNC);
+    assertThat(ready.getLastTransitionTime()).isEqualTo("2026-11-22T09:00:00Z");
+    // same certificate as uploaded before: its upload time stays
+    assertThat(status.lastUploadTime()).isEqualTo("2026-11-22T09:00:00Z");
+  }
+
+  @Test
+  void heldButNotActiveSaysWhetherNotBeforeIsAhead() {
+    var status = factory.statusFor(resource(1, null), new Outcome.Synced(certificate, connector(true, false), true));
+    var active = status.condition(ACTIVE).orElseThrow();
+    assertThat(active.getStatus()).isEqualTo("False");
+    assertThat(active.getReason()).isEqualTo(Reasons.NOT_YET_ACTIVE);
+    assertThat(active.getMessage()).contains(certificate.notBefore().isAfter(NOW) ? "still ahead" : "has passed");
+  }
+
+  @Test
+  void secretProblemKeepsLastKnownGraphStateAndFlipsReadyWithNewTransition() {
+    var synced = factory.statusFor(resource(1, null), new Outcome.Synced(certificate, connector(true, true), true));
+    var later = new StatusFactory(Clock.fixed(NOW.plusSeconds(60), ZoneOffset.UTC), Backoff.standard(() -> 0));
+
+    var status = later.statusFor(resource(2, synced),
+        new Outcome.SecretProblem(Reasons.WRONG_PASSWORD, "Secret tls key keystore.p12: wrong", Optional.empty()));
+
+    var ready = status.condition(READY).orElseThrow();
+    assertThat(ready.getStatus()).isEqualTo("False");
+    assertThat(ready.getReason()).isEqualTo(Reasons.WRONG_PASSWORD);
+    assertThat(ready.getLastTransitionTime()).isEqualTo("2026-11-22T10:01:00Z");
+    assertThat(ready.getObservedGeneration()).isEqualTo(2L);
+    assertThat(status.certificates()).isEqualTo(synced.certificates());
+    assertThat(status.lastSyncTime()).isEqualTo(synced.lastSyncTime());
+    assertThat(status.secretCertificate()).isNull();
+    assertThat(status.condition(ACTIVE).orElseThrow().getReason()).isEqualTo(Reasons.NOT_UPLOADED);
+  }
+
+  @Test
+  void graphFailuresMapToReasonsWithActionableMessages() {
+    record Case(GraphFailure.Kind kind, int status, String reason, String mustSay) {}
+    var cases = List.of(
+        new Case(GraphFailure.Kind.NOT_FOUND, 404, Reasons.CONNECTOR_NOT_FOUND, CONNECTOR),
+        new Case(GraphFailure.Kind.FORBIDDEN, 403, Reasons.FORBIDDEN, "APIConnectors.ReadWrite.All"),
+        new Case(GraphFailure.Kind.UNAUTHENTICATED, 401, Reasons.AUTHENTICATION_FAILED, "token"),
+        new Case(GraphFailure.Kind.REJECTED, 400, Reasons.GRAPH_REJECTED, "request-id r-1"),
+        new Case(GraphFailure.Kind.UNAVAILABLE, 503, Reasons.GRAPH_UNAVAILABLE, "retrying"));
+    for (var c : cases) {
+      var failure = new GraphFailure(c.kind(), c.status(), "Code", "r-1", null,
+          "Graph answered " + c.status() + " Code: text (request-id r-1)", null);
+      var status = factory.statusFor(resource(1, null),
+          new Outcome.GraphProblem(failure, certificate, Optional.empty()));
+      var ready = status.condition(READY).orElseThrow();
+      assertThat(ready.getReason()).as(c.kind().name()).isEqualTo(c.reason());
+      assertThat(ready.getMessage()).as(c.kind().name()).contains(c.mustSay());
+    }
+  }
+
+  @Test
+  void transientFailuresCountAttemptsAndScheduleTheNextTryNoSoonerThanRetryAfter() {
+    var failure = new GraphFailure(GraphFailure.Kind.UNAVAILABLE, 429, "TooManyRequests", "r", Duration.ofSeconds(30),
+        "Graph answered 429", null);
+    var first = factory.statusFor(resource(1, null), new Outcome.GraphProblem(failure, certificate, Optional.empty()));
+    assertThat(first.failedAttempts()).isEqualTo(1);
+    assertThat(first.nextRetryTime()).isEqualTo("2026-11-22T10:00:30Z");
+
+    var noRetryAfter = new GraphFailure(GraphFailure.Kind.UNAVAILABLE, 503, null, null, null, "503", null);
+    var second = factory.statusFor(resource(1, first),
+        new Outcome.GraphProblem(noRetryAfter, certificate, Optional.empty()));
+    assertThat(second.failedAttempts()).isEqualTo(2);
+    assertThat(second.nextRetryTime()).isEqualTo("2026-11-22T10:00:04Z");
+    assertThat(StatusFactory.retryDelay(second, NOW)).contains(Duration.ofSeconds(4));
+
+    var recovered = factory.statusFor(resource(1, second),
+        new Outcome.Synced(certificate, connector(true, true), true));
+    assertThat(recovered.failedAttempts()).isNull();
+    assertThat(recovered.nextRetryTime()).isNull();
+  }
+
+  @Test
+  void conflictNamesTheOwner() {
+    var status = factory.statusFor(resource(1, null), new Outcome.Conflict("first-one"));
+    var ready = status.condition(READY).orElseThrow();
+    assertThat(ready.getReason()).isEqualTo(Reasons.CONNECTOR_CONFLICT);
+    assertThat(ready.getMessage()).contains("first-one").contains(CONNECTOR);
+  }
+
+  @Test
+  void sameOutcomeTwiceGivesAnEqualStatusSoNothingIsWritten() {
+    var problem = new Outcome.SecretProblem(Reasons.SECRET_NOT_FOUND, "Secret tls not found", Optional.empty());
+    var first = factory.statusFor(resource(1, null), problem);
+    var later = new StatusFactory(Clock.fixed(NOW.plusSeconds(600), ZoneOffset.UTC), Backoff.standard(() -> 0));
+    assertThat(later.statusFor(resource(1, first), problem)).isEqualTo(first);
+  }
+}
