@@ -53,6 +53,11 @@ public final class GraphConnectorCertificateClient implements ConnectorCertifica
   private final String apiVersion;
   private final OkHttpClient http;
   private final GraphServiceClient graph;
+  /** The status and headers of the last HTTP answer on this thread (kiota calls OkHttp synchronously). */
+  private final ThreadLocal<ResponseFacts> lastResponse = new ThreadLocal<>();
+
+  /** What the wire said, for failures kiota reports without a status (an unparseable body). */
+  record ResponseFacts(int status, String requestId, String retryAfter) {}
 
   /**
    * @param credential where tokens come from; asked for scope {@code <graphEndpoint>/.default}
@@ -87,6 +92,13 @@ public final class GraphConnectorCertificateClient implements ConnectorCertifica
         .callTimeout(timeoutMs, TimeUnit.MILLISECONDS)
         // OkHttp would otherwise silently re-send a request (a POST included) after some connection failures.
         .retryOnConnectionFailure(false)
+        // innermost application interceptor: sees every attempt, so the last one recorded is the final answer
+        .addInterceptor(chain -> {
+          okhttp3.Response response = chain.proceed(chain.request());
+          lastResponse.set(new ResponseFacts(response.code(), response.header("request-id"),
+              response.header("Retry-After")));
+          return response;
+        })
         .build();
     String baseUrl = endpoint + "/" + apiVersion;
     BaseGraphRequestAdapter adapter =
@@ -108,10 +120,13 @@ public final class GraphConnectorCertificateClient implements ConnectorCertifica
   public ApiConnector readConnector(String connectorId) throws GraphFailure {
     requireId(connectorId);
     IdentityApiConnector answer;
+    lastResponse.remove();
     try {
       answer = graph.identity().apiConnectors().byIdentityApiConnectorId(connectorId).get();
     } catch (RuntimeException e) {
-      throw classify("GET", e);
+      throw classify("GET", e, lastResponse.get());
+    } finally {
+      lastResponse.remove();
     }
     return toConnector("GET", answer);
   }
@@ -124,11 +139,14 @@ public final class GraphConnectorCertificateClient implements ConnectorCertifica
     body.setPkcs12Value(Base64.getEncoder().encodeToString(upload.pkcs12()));
     body.setPassword(upload.password() == null ? "" : upload.password());
     IdentityApiConnector answer;
+    lastResponse.remove();
     try {
       answer = graph.identity().apiConnectors().byIdentityApiConnectorId(connectorId).uploadClientCertificate()
           .post(body, config -> config.options.add(noRetries()));
     } catch (RuntimeException e) {
-      throw classify("POST", e);
+      throw classify("POST", e, lastResponse.get());
+    } finally {
+      lastResponse.remove();
     }
     return toConnector("POST", answer);
   }
@@ -171,7 +189,7 @@ public final class GraphConnectorCertificateClient implements ConnectorCertifica
   }
 
   /** Classifies what the SDK threw. Package-private for tests. */
-  static GraphFailure classify(String method, RuntimeException thrown) {
+  static GraphFailure classify(String method, RuntimeException thrown, ResponseFacts wire) {
     ApiException api = find(thrown, ApiException.class);
     if (api != null) {
       return fromResponse(method, api);
@@ -183,16 +201,30 @@ public final class GraphConnectorCertificateClient implements ConnectorCertifica
       return new GraphFailure(GraphFailure.Kind.UNAUTHENTICATED, 0, aadsts(auth.getMessage()), null, null,
           "no Graph token: " + auth.getClass().getSimpleName() + ": " + tokenErrorSummary(auth.getMessage()), null);
     }
+    Throwable json = findByName(thrown, "com.google.gson.JsonParseException");
+    if (json == null) {
+      json = findByName(thrown, "com.google.gson.stream.MalformedJsonException"); // an IOException: check first
+    }
+    if (json != null) {
+      // kiota reports an unparseable body without its status: take the status from the wire
+      if (wire != null && wire.status() >= 400) {
+        int status = wire.status();
+        Duration retryAfter = (status == 429 || status == 503) ? retryAfter(wire.retryAfter()) : null;
+        String requestId = blankToNull(wire.requestId());
+        return new GraphFailure(kindFor(status), status, null, requestId, retryAfter,
+            "Graph answered " + method + " " + status + ": (error body is not JSON)"
+                + (requestId == null ? "" : " (request-id " + requestId + ")"), null);
+      }
+      int status = wire == null ? 0 : wire.status();
+      return new GraphFailure(GraphFailure.Kind.REJECTED, status, null, wire == null ? null : wire.requestId(), null,
+          "Graph answered " + method + (status == 0 ? "" : " " + status)
+              + " with a body that is not a connector (unparseable JSON)", null);
+    }
     IOException io = find(thrown, IOException.class);
     if (io != null) {
       return new GraphFailure(GraphFailure.Kind.UNAVAILABLE, 0, null, null, null,
           "Graph " + method + " got no answer: " + io.getClass().getSimpleName() + ": " + firstLine(io.getMessage()),
           io);
-    }
-    Throwable json = findByName(thrown, "com.google.gson.JsonParseException");
-    if (json != null) {
-      return new GraphFailure(GraphFailure.Kind.REJECTED, 0, null, null, null,
-          "Graph answered " + method + " with a body that is not a connector (unparseable JSON)", null);
     }
     return new GraphFailure(GraphFailure.Kind.UNAVAILABLE, 0, null, null, null,
         "Graph " + method + " failed: " + thrown.getClass().getName() + ": " + firstLine(thrown.getMessage()), null);
@@ -214,20 +246,7 @@ public final class GraphConnectorCertificateClient implements ConnectorCertifica
     if (requestId == null) {
       requestId = header(headers, "request-id");
     }
-    GraphFailure.Kind kind;
-    if (status == 404) {
-      kind = GraphFailure.Kind.NOT_FOUND;
-    } else if (status == 403) {
-      kind = GraphFailure.Kind.FORBIDDEN;
-    } else if (status == 401) {
-      kind = GraphFailure.Kind.UNAUTHENTICATED;
-    } else if (status == 429 || status >= 500) {
-      kind = GraphFailure.Kind.UNAVAILABLE;
-    } else if (status >= 400) {
-      kind = GraphFailure.Kind.REJECTED;
-    } else {
-      kind = GraphFailure.Kind.UNAVAILABLE; // 1xx/3xx surfacing as an error: odd, treat as transient
-    }
+    GraphFailure.Kind kind = kindFor(status);
     Duration retryAfter = (status == 429 || status == 503) ? retryAfter(header(headers, "Retry-After")) : null;
 
     StringBuilder message = new StringBuilder("Graph answered ").append(method).append(' ').append(status);
@@ -243,6 +262,21 @@ public final class GraphConnectorCertificateClient implements ConnectorCertifica
     }
     // ODataError's message is Graph's own error text; kiota's bare ApiException carries no body either.
     return new GraphFailure(kind, status, code, requestId, retryAfter, message.toString(), api);
+  }
+
+  static GraphFailure.Kind kindFor(int status) {
+    if (status == 404) {
+      return GraphFailure.Kind.NOT_FOUND;
+    } else if (status == 403) {
+      return GraphFailure.Kind.FORBIDDEN;
+    } else if (status == 401) {
+      return GraphFailure.Kind.UNAUTHENTICATED;
+    } else if (status == 429 || status >= 500) {
+      return GraphFailure.Kind.UNAVAILABLE;
+    } else if (status >= 400) {
+      return GraphFailure.Kind.REJECTED;
+    }
+    return GraphFailure.Kind.UNAVAILABLE; // 1xx/3xx surfacing as an error: odd, treat as transient
   }
 
   /** Retry-After as delta-seconds (possibly fractional) or an HTTP date; null when absent or unreadable. */

@@ -23,7 +23,7 @@ public record Fault(Kind kind, int status, String retryAfterHeader, Duration del
     GATEWAY_TIMEOUT_AFTER_APPLY,
     /** Wait, then behave normally. */
     DELAY,
-    /** Answer 200 with {@code Content-Type: application/json} and a body that is not JSON; nothing applied. */
+    /** Answer (200 unless told) with {@code Content-Type: application/json} and a body that is not JSON. */
     MALFORMED_200,
     /** Answer 200 with no body and no JSON content type; nothing applied. */
     EMPTY_200
@@ -65,7 +65,12 @@ public record Fault(Kind kind, int status, String retryAfterHeader, Duration del
   }
 
   public static Fault malformed200() {
-    return new Fault(Kind.MALFORMED_200, 200, null, Duration.ZERO, null);
+    return malformed(200);
+  }
+
+  /** Answer this status with {@code Content-Type: application/json} and a body that is not JSON (a broken gateway). */
+  public static Fault malformed(int status) {
+    return new Fault(Kind.MALFORMED_200, status, null, Duration.ZERO, null);
   }
 
   public static Fault empty200() {

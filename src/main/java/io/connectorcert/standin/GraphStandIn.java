@@ -331,7 +331,11 @@ public final class GraphStandIn implements AutoCloseable {
           return a;
         }
         case MALFORMED_200 -> {
-          return Answer.json(200, "<html>this is not JSON");
+          Answer a = Answer.json(fault.status(), "<html>this is not JSON");
+          if (fault.retryAfterHeader() != null) {
+            a.header("Retry-After", fault.retryAfterHeader());
+          }
+          return a;
         }
         case EMPTY_200 -> {
           return new Answer(200, null, new LinkedHashMap<>());
