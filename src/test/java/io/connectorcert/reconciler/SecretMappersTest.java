@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 
@@ -88,6 +87,4 @@ class SecretMappersTest {
       return resources.stream().filter(r -> r.getMetadata().getNamespace().equals(namespace)).filter(predicate);
     }
   }
-
-  static final Map<String, String> UNUSED = Map.of();
 }

@@ -1,0 +1,70 @@
+package io.connectorcert.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+
+import org.junit.jupiter.api.Test;
+
+class OperatorConfigTest {
+
+  @Test
+  void defaultsWorkWithAnEmptyEnvironment() {
+    var config = OperatorConfig.fromEnvironment(Map.of());
+    assertThat(config.graphEndpoint()).isEqualTo(URI.create("https://graph.microsoft.com"));
+    assertThat(config.graphApiVersion()).isEqualTo("beta");
+    assertThat(config.graphScope()).isEqualTo("https://graph.microsoft.com/.default");
+    assertThat(config.watchesAllNamespaces()).isTrue();
+    assertThat(config.resyncInterval()).isEqualTo(Duration.ofMinutes(10));
+    assertThat(config.httpPort()).isEqualTo(8080);
+  }
+
+  @Test
+  void everySettingIsRead() {
+    var config = OperatorConfig.fromEnvironment(Map.of(
+        "GRAPH_ENDPOINT", "https://graph.microsoft.us/",
+        "GRAPH_API_VERSION", "v1.0",
+        "WATCH_NAMESPACES", "identity, team-b ,",
+        "RESYNC_INTERVAL", "PT30M",
+        "HTTP_PORT", "9090"));
+    assertThat(config.graphEndpoint()).isEqualTo(URI.create("https://graph.microsoft.us"));
+    assertThat(config.graphScope()).isEqualTo("https://graph.microsoft.us/.default");
+    assertThat(config.graphApiVersion()).isEqualTo("v1.0");
+    assertThat(config.watchNamespaces()).isEqualTo(Set.of("identity", "team-b"));
+    assertThat(config.resyncInterval()).isEqualTo(Duration.ofMinutes(30));
+    assertThat(config.httpPort()).isEqualTo(9090);
+  }
+
+  @Test
+  void shortDurationsAreAccepted() {
+    assertThat(OperatorConfig.duration("X", "10m", Duration.ZERO)).isEqualTo(Duration.ofMinutes(10));
+    assertThat(OperatorConfig.duration("X", "45s", Duration.ZERO)).isEqualTo(Duration.ofSeconds(45));
+    assertThat(OperatorConfig.duration("X", "2h", Duration.ZERO)).isEqualTo(Duration.ofHours(2));
+    assertThat(OperatorConfig.duration("X", "500ms", Duration.ZERO)).isEqualTo(Duration.ofMillis(500));
+  }
+
+  @Test
+  void badValuesFailWithOneLineNamingTheVariable() {
+    record Bad(String variable, String value) {}
+    for (var bad : new Bad[] {
+        new Bad("GRAPH_ENDPOINT", "graph.microsoft.com"),
+        new Bad("GRAPH_ENDPOINT", "https://graph.microsoft.com/beta"),
+        new Bad("GRAPH_ENDPOINT", "ftp://graph.microsoft.com"),
+        new Bad("GRAPH_API_VERSION", "v2"),
+        new Bad("WATCH_NAMESPACES", "Identity"),
+        new Bad("RESYNC_INTERVAL", "ten minutes"),
+        new Bad("RESYNC_INTERVAL", "0s"),
+        new Bad("HTTP_PORT", "http"),
+        new Bad("HTTP_PORT", "70000")}) {
+      assertThatThrownBy(() -> OperatorConfig.fromEnvironment(Map.of(bad.variable(), bad.value())))
+          .as(bad.toString())
+          .isInstanceOf(OperatorConfig.InvalidConfigException.class)
+          .hasMessageStartingWith(bad.variable() + "=")
+          .hasMessageNotContaining("\n");
+    }
+  }
+}

@@ -1,0 +1,153 @@
+package io.connectorcert.reconciler;
+
+import static io.connectorcert.support.TestCertificates.Encoding.AES_DEFAULT;
+import static io.connectorcert.support.TestCertificates.Encoding.LEGACY_RC2;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import ch.qos.logback.classic.Level;
+import io.connectorcert.api.v1alpha1.Reasons;
+import io.connectorcert.standin.Fault;
+import io.connectorcert.support.LogCapture;
+import io.connectorcert.support.OperatorHarness;
+import io.connectorcert.support.TestCertificates;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+
+/**
+ * Runs uploads, wrong passwords, PEM keys and Graph refusals with every logger at DEBUG, then scans all the operator
+ * wrote (log lines with stack traces, events, statuses) for the secrets it handled: passwords, the token, and any
+ * 16-character piece of the .pfx or key in base64 or PEM form.
+ */
+class SecretLeakIT {
+
+  static final int WINDOW = 16;
+
+  @TempDir
+  static Path dir;
+  static OperatorHarness harness;
+  static LogCapture logs;
+  static final List<String> secretStrings = new ArrayList<>();
+  static final Set<String> secretWindows = new HashSet<>();
+
+  @BeforeAll
+  static void start() {
+    logs = LogCapture.install(Level.DEBUG);
+    harness = OperatorHarness.start();
+  }
+
+  @AfterAll
+  static void stop() {
+    harness.close();
+    LogCapture.install(Level.INFO);
+  }
+
+  static void remember(String secret) {
+    secretStrings.add(secret);
+  }
+
+  static void rememberBytes(byte[] bytes) {
+    var base64 = java.util.Base64.getEncoder().encodeToString(bytes);
+    for (int i = 0; i + WINDOW <= base64.length(); i++) {
+      secretWindows.add(base64.substring(i, i + WINDOW));
+    }
+  }
+
+  static void rememberPem(byte[] pem) {
+    for (var line : new String(pem, StandardCharsets.US_ASCII).split("\n")) {
+      if (!line.startsWith("-----") && line.length() >= WINDOW) {
+        for (int i = 0; i + WINDOW <= line.length(); i++) {
+          secretWindows.add(line.substring(i, i + WINDOW));
+        }
+      }
+    }
+  }
+
+  @Test
+  void nothingTheOperatorWritesHoldsSecretMaterial() throws Exception {
+    var certificate = TestCertificates.generate(dir, "leak.contoso.com");
+    remember(OperatorHarness.TOKEN);
+
+    // an upload with a password
+    var pfx = TestCertificates.pfx(certificate, LEGACY_RC2, "Leak-Password-One");
+    remember("Leak-Password-One");
+    rememberBytes(pfx);
+    harness.graph.addConnector("conn-leak-ok", "ok", "https://api.contoso.com/ok");
+    harness.keystoreSecret("leak-ok", pfx);
+    harness.password("leak-ok-pw", "Leak-Password-One");
+    harness.resource("leak-ok", "conn-leak-ok", "leak-ok", "leak-ok-pw");
+
+    // a wrong password
+    var aes = TestCertificates.pfx(certificate, AES_DEFAULT, "Leak-Password-Two");
+    remember("Leak-Password-Two");
+    remember("Leak-Password-Wrong");
+    rememberBytes(aes);
+    harness.graph.addConnector("conn-leak-wrong", "wrong", "https://api.contoso.com/wrong");
+    harness.keystoreSecret("leak-wrong", aes);
+    harness.password("leak-wrong-pw", "Leak-Password-Wrong");
+    harness.resource("leak-wrong", "conn-leak-wrong", "leak-wrong", "leak-wrong-pw");
+
+    // a PEM key, uploaded to a connector whose upload Graph refuses
+    var key = TestCertificates.pkcs1Key(certificate);
+    rememberPem(key);
+    rememberPem(TestCertificates.pkcs8Key(certificate));
+    rememberBytes(key);
+    harness.graph.addConnector("conn-leak-pem", "pem", "https://api.contoso.com/pem");
+    for (int i = 0; i < 5; i++) { // refused for as long as the test looks
+      harness.graph.failNext(Fault.status(400).onlyFor("POST"));
+    }
+    harness.secret("leak-pem", Map.of("tls.crt", TestCertificates.certPem(certificate), "tls.key", key));
+    harness.resource("leak-pem", "conn-leak-pem", "leak-pem", null);
+
+    harness.awaitReady("leak-ok", "True", Reasons.UPLOADED);
+    harness.awaitReady("leak-wrong", "False", Reasons.WRONG_PASSWORD);
+    harness.awaitReady("leak-pem", "False", Reasons.GRAPH_REJECTED);
+    harness.restartOperator(); // start-up and shutdown paths log too
+    harness.awaitReady("leak-ok", "True", Reasons.IN_SYNC);
+
+    // the embedded API server's own logs print Secrets as stored: that is the cluster's side, not the operator's
+    var written = new ArrayList<String>(logs.lines().stream()
+        .filter(line -> !line.startsWith("io.fabric8.kubernetes.client.server.mock")
+            && !line.startsWith("io.fabric8.mockwebserver"))
+        .toList());
+    var serialization = new KubernetesSerialization();
+    for (var name : List.of("leak-ok", "leak-wrong", "leak-pem")) {
+      written.add(serialization.asJson(harness.get(name).getStatus()));
+      harness.events(name).stream().map(Event::getMessage).forEach(written::add);
+    }
+    assertThat(written).as("captured output").hasSizeGreaterThan(50);
+    assertThat(written).anyMatch(line -> line.contains("leak-ok"));
+
+    var hits = new ArrayList<String>();
+    for (var text : written) {
+      for (var secret : secretStrings) {
+        if (text.contains(secret)) {
+          hits.add("secret string in: " + text);
+        }
+      }
+      for (int i = 0; i + WINDOW <= text.length(); i++) {
+        if (secretWindows.contains(text.substring(i, i + WINDOW))) {
+          hits.add("base64 piece " + text.substring(i, i + WINDOW) + " in: " + text);
+          break;
+        }
+      }
+    }
+    if (!hits.isEmpty()) {
+      Files.write(dir.resolve("leaks.txt"), hits);
+    }
+    assertThat(hits).as("secret material in logs, events or status").isEmpty();
+  }
+}
