@@ -69,7 +69,7 @@ public final class StatusFactory {
       nextRetryTime = format(now.plus(backoff.delay(failedAttempts, problem.failure().retryAfter())));
     }
 
-    var ready = ready(outcome, connectorId);
+    var ready = ready(outcome, lastUploadTime, connectorId);
     var active = active(secretCertificate, certificates, activeThumbprint, now);
     var conditions = List.of(
         condition(previous, ApiConnectorCertificateStatus.READY, ready, generation, now),
@@ -89,12 +89,17 @@ public final class StatusFactory {
 
   record State(boolean status, String reason, String message) {}
 
-  static State ready(Outcome outcome, String connectorId) {
+  /**
+   * Ready for an outcome. {@code lastUploadTime} is set when this resource uploaded the Secret's certificate: the
+   * reason stays Uploaded while the connector holds it, so later syncs do not rewrite the condition.
+   */
+  static State ready(Outcome outcome, String lastUploadTime, String connectorId) {
     if (outcome instanceof Outcome.Synced synced) {
       var thumbprint = synced.secretCertificate().thumbprint();
-      return synced.uploaded()
-          ? new State(true, Reasons.UPLOADED, "Uploaded certificate " + thumbprint + " to connector " + connectorId)
-          : new State(true, Reasons.IN_SYNC, "Connector " + connectorId + " holds certificate " + thumbprint);
+      return lastUploadTime != null
+          ? new State(true, Reasons.UPLOADED, "Uploaded certificate " + thumbprint + " to connector " + connectorId
+              + " at " + lastUploadTime)
+          : new State(true, Reasons.IN_SYNC, "Connector " + connectorId + " already held certificate " + thumbprint);
     }
     if (outcome instanceof Outcome.Conflict conflict) {
       return new State(false, Reasons.CONNECTOR_CONFLICT, "ApiConnectorCertificate " + conflict.owner()

@@ -12,6 +12,7 @@ import static org.awaitility.Awaitility.await;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Map;
 
@@ -21,6 +22,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.connectorcert.api.v1alpha1.ApiConnectorCertificateStatus.GraphCertificateInfo;
+import io.connectorcert.certificate.B2cPkcs12Encoder;
+import io.connectorcert.certificate.CertificateRead;
+import io.connectorcert.certificate.CertificateReader;
+import io.connectorcert.graph.GraphConnectorCertificateClient;
 import io.connectorcert.api.v1alpha1.Reasons;
 import io.connectorcert.standin.Fault;
 import io.connectorcert.support.OperatorHarness;
@@ -96,16 +101,15 @@ class ApiConnectorCertificateIT {
     harness.secret("renew-tls", Map.of("keystore.p12", TestCertificates.pfx(first, KEYTOOL, "pw-two-longer"),
         "password", bytes("pw-two-longer")));
     await().atMost(Duration.ofSeconds(10)).until(() -> harness.reconciles.of("renew") > reconcilesBefore);
-    assertThat(harness.awaitReady("renew", "True", Reasons.IN_SYNC).uploadedThumbprint())
-        .isEqualTo(first.opensslThumbprint());
+    var unchanged = harness.awaitReady("renew", "True", Reasons.UPLOADED);
+    assertThat(unchanged.uploadedThumbprint()).isEqualTo(first.opensslThumbprint());
+    assertThat(unchanged.secretCertificate().thumbprint()).isEqualTo(first.opensslThumbprint());
     assertThat(harness.graph.uploads(connector)).isEqualTo(1);
 
     // a renewed certificate: a second upload within seconds
     harness.secret("renew-tls", Map.of("keystore.p12", TestCertificates.pfx(second, LEGACY_3DES, "pw-three"),
         "password", bytes("pw-three")));
-    var status = harness.awaitStatus("renew",
-        s -> second.opensslThumbprint().equals(s.uploadedThumbprint()) && s.condition(READY).orElseThrow()
-            .getReason().equals(Reasons.UPLOADED));
+    var status = harness.awaitStatus("renew", s -> second.opensslThumbprint().equals(s.uploadedThumbprint()));
 
     assertThat(harness.graph.uploads(connector)).isEqualTo(2);
     assertThat(status.certificates()).extracting(GraphCertificateInfo::thumbprint)
@@ -139,6 +143,27 @@ class ApiConnectorCertificateIT {
     var status = harness.awaitReady("pem", "True", Reasons.UPLOADED);
     assertThat(status.uploadedThumbprint()).isEqualTo(pem.opensslThumbprint());
     assertThat(harness.graph.uploads(connector)).isEqualTo(1);
+  }
+
+  @Test
+  void certificateUploadedOutOfBandIsInSyncAndNotUploadedAgain() throws Exception {
+    var certificate = TestCertificates.generate(dir, "byhand.contoso.com");
+    var connector = connector("byhand");
+    var read = (CertificateRead.Ok) CertificateReader.readPkcs12(
+        TestCertificates.pfx(certificate, LEGACY_RC2, ""), new char[0]);
+    try (var byHand = new GraphConnectorCertificateClient(harness.credential, harness.graph.endpoint(), "beta",
+        Duration.ofSeconds(10))) {
+      byHand.uploadCertificate(connector, new B2cPkcs12Encoder(new SecureRandom()).encode(read.certificate()));
+    }
+    harness.keystoreSecret("byhand-tls", TestCertificates.pfx(certificate, KEYTOOL, "another-password"));
+    harness.password("byhand-pw", "another-password");
+    harness.resource("byhand", connector, "byhand-tls", "byhand-pw");
+
+    var status = harness.awaitReady("byhand", "True", Reasons.IN_SYNC);
+    assertThat(harness.graph.uploads(connector)).isEqualTo(1);
+    assertThat(status.uploadedThumbprint()).isEqualTo(certificate.opensslThumbprint());
+    assertThat(status.lastUploadTime()).isNull();
+    assertThat(harness.events("byhand")).extracting(Event::getReason).doesNotContain(Reasons.UPLOADED);
   }
 
   @Test

@@ -86,17 +86,39 @@ class StatusFactoryTest {
   }
 
   @Test
-  void foundOnTheConnectorIsInSyncAndKeepsTransitionTimeWhileStatusHolds() {
+  void laterSyncsOfTheCertificateThisResourceUploadedChangeOnlyTheSyncTime() {
     var earlier = new StatusFactory(Clock.fixed(NOW.minusSeconds(3600), ZoneOffset.UTC), Backoff.standard(() -> 0))
         .statusFor(resource(1, null), new Outcome.Synced(certificate, connector(true, true), true));
 
     var status = factory.statusFor(resource(1, earlier), new Outcome.Synced(certificate, connector(true, true), false));
 
     var ready = status.condition(READY).orElseThrow();
-    assertThat(ready.getReason()).isEqualTo(Reasons.IN_SYNC);
-    assertThat(ready.getLastTransitionTime()).isEqualTo("2026-11-22T09:00:00Z");
-    // same certificate as uploaded before: its upload time stays
+    assertThat(ready).isEqualTo(earlier.condition(READY).orElseThrow());
+    assertThat(ready.getReason()).isEqualTo(Reasons.UPLOADED);
+    assertThat(ready.getMessage()).contains("at 2026-11-22T09:00:00Z");
     assertThat(status.lastUploadTime()).isEqualTo("2026-11-22T09:00:00Z");
+    assertThat(status.lastSyncTime()).isEqualTo("2026-11-22T10:00:00Z");
+  }
+
+  @Test
+  void aCertificateTheConnectorAlreadyHeldIsInSyncWithoutUploadTime() {
+    var status = factory.statusFor(resource(1, null), new Outcome.Synced(certificate, connector(true, true), false));
+
+    var ready = status.condition(READY).orElseThrow();
+    assertThat(ready.getStatus()).isEqualTo("True");
+    assertThat(ready.getReason()).isEqualTo(Reasons.IN_SYNC);
+    assertThat(status.uploadedThumbprint()).isEqualTo(certificate.thumbprint());
+    assertThat(status.lastUploadTime()).isNull();
+  }
+
+  @Test
+  void readyKeepsItsTransitionTimeWhileItStaysTrue() {
+    var earlier = new StatusFactory(Clock.fixed(NOW.minusSeconds(3600), ZoneOffset.UTC), Backoff.standard(() -> 0))
+        .statusFor(resource(1, null), new Outcome.Synced(certificate, connector(true, true), false));
+    var status = factory.statusFor(resource(1, earlier), new Outcome.Synced(certificate, connector(true, true), true));
+    var ready = status.condition(READY).orElseThrow();
+    assertThat(ready.getReason()).isEqualTo(Reasons.UPLOADED);
+    assertThat(ready.getLastTransitionTime()).isEqualTo("2026-11-22T09:00:00Z");
   }
 
   @Test
