@@ -12,7 +12,6 @@ import io.connectorcert.reconciler.EventRecorder;
 import io.connectorcert.reconciler.StatusFactory;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
-import io.javaoperatorsdk.operator.RuntimeInfo;
 import io.javaoperatorsdk.operator.api.monitoring.Metrics;
 
 /**
@@ -45,7 +44,7 @@ public final class ConnectorCertOperator implements AutoCloseable {
         graph,
         new B2cPkcs12Encoder(random),
         new StatusFactory(clock, Backoff.standard(random::nextDouble)),
-        new EventRecorder(client, clock, instanceName()),
+        new EventRecorder(client, clock, config.instanceName()),
         clock,
         config.resyncInterval());
     operator.register(reconciler, o -> {
@@ -60,10 +59,6 @@ public final class ConnectorCertOperator implements AutoCloseable {
     return new ConnectorCertOperator(operator);
   }
 
-  public RuntimeInfo runtimeInfo() {
-    return operator.getRuntimeInfo();
-  }
-
   /** Ready when started and every informer is watching. */
   public boolean ready() {
     var info = operator.getRuntimeInfo();
@@ -73,10 +68,5 @@ public final class ConnectorCertOperator implements AutoCloseable {
   @Override
   public void close() {
     operator.stop();
-  }
-
-  private static String instanceName() {
-    var host = System.getenv("HOSTNAME");
-    return host == null || host.isBlank() ? "local" : host;
   }
 }

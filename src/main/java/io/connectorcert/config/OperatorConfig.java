@@ -18,17 +18,21 @@ public record OperatorConfig(
     String graphApiVersion,
     Set<String> watchNamespaces,
     Duration resyncInterval,
-    int httpPort) {
+    int httpPort,
+    String instanceName) {
 
   public static final String GRAPH_ENDPOINT = "GRAPH_ENDPOINT";
   public static final String GRAPH_API_VERSION = "GRAPH_API_VERSION";
   public static final String WATCH_NAMESPACES = "WATCH_NAMESPACES";
   public static final String RESYNC_INTERVAL = "RESYNC_INTERVAL";
   public static final String HTTP_PORT = "HTTP_PORT";
+  /** Set by Kubernetes to the pod name; names this replica in Events. */
+  public static final String HOSTNAME = "HOSTNAME";
 
   public static final URI DEFAULT_GRAPH_ENDPOINT = URI.create("https://graph.microsoft.com");
   public static final Set<String> API_VERSIONS = Set.of("beta", "v1.0");
 
+  private static final Set<String> LOOPBACK = Set.of("localhost", "127.0.0.1", "[::1]");
   private static final Pattern SHORT_DURATION = Pattern.compile("^(\\d+)(ms|s|m|h)$");
   private static final Pattern NAMESPACE = Pattern.compile("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$");
 
@@ -54,7 +58,8 @@ public record OperatorConfig(
         apiVersion(env.getOrDefault(GRAPH_API_VERSION, "")),
         namespaces(env.getOrDefault(WATCH_NAMESPACES, "")),
         duration(RESYNC_INTERVAL, env.getOrDefault(RESYNC_INTERVAL, ""), Duration.ofMinutes(10)),
-        port(env.getOrDefault(HTTP_PORT, "")));
+        port(env.getOrDefault(HTTP_PORT, "")),
+        env.getOrDefault(HOSTNAME, "").isBlank() ? "connector-cert-operator" : env.get(HOSTNAME).trim());
   }
 
   static URI endpoint(String value) {
@@ -67,8 +72,10 @@ public record OperatorConfig(
     } catch (IllegalArgumentException e) {
       throw invalid(GRAPH_ENDPOINT, value, "not a URL");
     }
-    if (uri.getScheme() == null || !Set.of("https", "http").contains(uri.getScheme()) || uri.getHost() == null) {
-      throw invalid(GRAPH_ENDPOINT, value, "expected an absolute https URL such as " + DEFAULT_GRAPH_ENDPOINT);
+    if (uri.getScheme() == null || uri.getHost() == null
+        || !("https".equals(uri.getScheme()) || "http".equals(uri.getScheme()) && LOOPBACK.contains(uri.getHost()))) {
+      throw invalid(GRAPH_ENDPOINT, value, "expected an absolute https URL such as " + DEFAULT_GRAPH_ENDPOINT
+          + " (plain http only on loopback, for tests)");
     }
     if (uri.getQuery() != null || uri.getFragment() != null || (uri.getPath() != null && uri.getPath().length() > 1)) {
       throw invalid(GRAPH_ENDPOINT, value, "give the host only, without path (the version comes from "

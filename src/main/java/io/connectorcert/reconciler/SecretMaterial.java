@@ -3,6 +3,7 @@ package io.connectorcert.reconciler;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 
@@ -109,7 +110,7 @@ public final class SecretMaterial {
 
   /** Secret data is base64 in {@code data}; {@code stringData} appears only on objects not yet stored. */
   static Map<String, byte[]> dataOf(Secret secret) {
-    var result = new java.util.HashMap<String, byte[]>();
+    var result = new HashMap<String, byte[]>();
     if (secret.getStringData() != null) {
       secret.getStringData().forEach((k, v) -> result.put(k, v.getBytes(StandardCharsets.UTF_8)));
     }

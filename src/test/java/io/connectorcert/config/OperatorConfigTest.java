@@ -21,6 +21,13 @@ class OperatorConfigTest {
     assertThat(config.watchesAllNamespaces()).isTrue();
     assertThat(config.resyncInterval()).isEqualTo(Duration.ofMinutes(10));
     assertThat(config.httpPort()).isEqualTo(8080);
+    assertThat(config.instanceName()).isEqualTo("connector-cert-operator");
+  }
+
+  @Test
+  void plainHttpIsForLoopbackOnly() {
+    var config = OperatorConfig.fromEnvironment(Map.of("GRAPH_ENDPOINT", "http://127.0.0.1:8443"));
+    assertThat(config.graphEndpoint()).isEqualTo(URI.create("http://127.0.0.1:8443"));
   }
 
   @Test
@@ -54,6 +61,7 @@ class OperatorConfigTest {
         new Bad("GRAPH_ENDPOINT", "graph.microsoft.com"),
         new Bad("GRAPH_ENDPOINT", "https://graph.microsoft.com/beta"),
         new Bad("GRAPH_ENDPOINT", "ftp://graph.microsoft.com"),
+        new Bad("GRAPH_ENDPOINT", "http://graph.contoso.internal"),
         new Bad("GRAPH_API_VERSION", "v2"),
         new Bad("WATCH_NAMESPACES", "Identity"),
         new Bad("RESYNC_INTERVAL", "ten minutes"),

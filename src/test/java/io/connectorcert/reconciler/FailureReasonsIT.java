@@ -87,6 +87,20 @@ class FailureReasonsIT {
   }
 
   @Test
+  void deletedSecretIsReportedWithinSeconds() {
+    var connector = connector("deleted");
+    harness.keystoreSecret("deleted-tls", TestCertificates.pfx(certificate, LEGACY_RC2, ""));
+    harness.resource("deleted", connector, "deleted-tls", null);
+    harness.awaitReady("deleted", "True", Reasons.UPLOADED);
+
+    harness.client.secrets().inNamespace(OperatorHarness.NAMESPACE).withName("deleted-tls").delete();
+
+    var status = harness.awaitReady("deleted", "False", Reasons.SECRET_NOT_FOUND);
+    assertThat(status.certificates()).hasSize(1); // the connector keeps what it holds, and status says so
+    assertThat(harness.graph.certificates(connector)).hasSize(1);
+  }
+
+  @Test
   void secretWithoutCertificateKeys() {
     var connector = connector("nokey");
     harness.secret("nokey-tls", Map.of("ca.crt", TestCertificates.certPem(certificate)));
