@@ -13,6 +13,7 @@ import io.connectorcert.config.OperatorConfig;
 import io.connectorcert.demo.Demo;
 import io.connectorcert.graph.GraphConnectorCertificateClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.javaoperatorsdk.operator.OperatorException;
 
 /**
  * {@code java -jar connector-cert-operator.jar} runs the operator against the current kubeconfig or in-cluster config;
@@ -54,7 +55,18 @@ public final class OperatorMain {
     log.info("Starting: Graph {}/{}, namespaces {}, resync every {}", config.graphEndpoint(),
         config.graphApiVersion(), config.watchesAllNamespaces() ? "all" : config.watchNamespaces(),
         config.resyncInterval());
-    var operator = ConnectorCertOperator.start(client, graph, config, Clock.systemUTC());
+    ConnectorCertOperator operator;
+    try {
+      operator = ConnectorCertOperator.start(client, graph, config, Clock.systemUTC());
+    } catch (OperatorException e) {
+      log.debug("Start-up failed", e);
+      System.err.println("connector-cert-operator: cannot start against the Kubernetes API at "
+          + client.getConfiguration().getMasterUrl() + ": " + rootCause(e)
+          + ". Check the kubeconfig or in-cluster config, and that the CRD is installed (kubectl apply -f crds/)."
+          + " To try it without a cluster: java -jar connector-cert-operator.jar demo");
+      System.exit(1);
+      return;
+    }
     var health = HealthServer.start(config.httpPort(), operator::ready);
 
     var stopped = new CountDownLatch(1);
@@ -67,5 +79,13 @@ public final class OperatorMain {
       stopped.countDown();
     }, "shutdown"));
     stopped.await();
+  }
+
+  private static String rootCause(Throwable e) {
+    var root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return root.getClass().getSimpleName() + (root.getMessage() == null ? "" : " " + root.getMessage());
   }
 }
