@@ -262,7 +262,7 @@ public final class GraphStandIn implements AutoCloseable {
       Fault fault;
       Duration latency;
       synchronized (this) {
-        fault = takeFault(method);
+        fault = takeFault(method, route == null ? null : route.connectorId);
         latency = latency();
       }
       if (fault != null && fault.kind() == Fault.Kind.DELAY) {
@@ -505,10 +505,10 @@ public final class GraphStandIn implements AutoCloseable {
   }
 
   /** Caller holds the lock. */
-  private Fault takeFault(String method) {
+  private Fault takeFault(String method, String connectorId) {
     for (Iterator<Fault> it = faults.iterator(); it.hasNext(); ) {
       Fault f = it.next();
-      if (f.matches(method)) {
+      if (f.matches(method, connectorId)) {
         it.remove();
         return f;
       }

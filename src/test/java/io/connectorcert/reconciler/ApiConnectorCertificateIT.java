@@ -216,7 +216,7 @@ class ApiConnectorCertificateIT {
       var name = entry.getKey();
       var certificate = TestCertificates.generate(dir, name + ".contoso.com");
       var connector = connector(name);
-      harness.graph.failNext(entry.getValue());
+      harness.graph.failNext(entry.getValue().forConnector(connector));
       harness.keystoreSecret(name + "-tls", TestCertificates.pfx(certificate, LEGACY_RC2, ""));
       harness.resource(name, connector, name + "-tls", null);
 

@@ -188,7 +188,7 @@ class FailureReasonsIT {
   @Test
   void forbidden() {
     var connector = connector("forbidden");
-    graphKeepsAnswering(Fault.status(403).onlyFor("GET"));
+    graphKeepsAnswering(Fault.status(403).onlyFor("GET").forConnector(connector));
     try {
       harness.keystoreSecret("forbidden-tls", TestCertificates.pfx(certificate, LEGACY_RC2, ""));
       harness.resource("forbidden", connector, "forbidden-tls", null);
@@ -202,7 +202,7 @@ class FailureReasonsIT {
   @Test
   void graphRejectsTheUpload() {
     var connector = connector("rejected");
-    graphKeepsAnswering(Fault.status(400).onlyFor("POST"));
+    graphKeepsAnswering(Fault.status(400).onlyFor("POST").forConnector(connector));
     try {
       harness.keystoreSecret("rejected-tls", TestCertificates.pfx(certificate, LEGACY_RC2, ""));
       harness.resource("rejected", connector, "rejected-tls", null);

@@ -109,7 +109,7 @@ class SecretLeakIT {
     rememberBytes(key);
     harness.graph.addConnector("conn-leak-pem", "pem", "https://api.contoso.com/pem");
     for (int i = 0; i < 5; i++) { // refused for as long as the test looks
-      harness.graph.failNext(Fault.status(400).onlyFor("POST"));
+      harness.graph.failNext(Fault.status(400).onlyFor("POST").forConnector("conn-leak-pem"));
     }
     harness.secret("leak-pem", Map.of("tls.crt", TestCertificates.certPem(certificate), "tls.key", key));
     harness.resource("leak-pem", "conn-leak-pem", "leak-pem", null);
