@@ -18,12 +18,15 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import com.azure.core.credential.TokenCredential;
 import com.azure.core.exception.ClientAuthenticationException;
 import com.azure.identity.CredentialUnavailableException;
 
+import io.connectorcert.demo.StaticTokenCredential;
 import io.connectorcert.standin.Fault;
 import io.connectorcert.standin.GraphStandIn;
 import io.connectorcert.standin.RecordedRequest;
+import reactor.core.publisher.Mono;
 
 /** The real Graph SDK against the stand-in, over HTTP. */
 class GraphConnectorCertificateClientTest {
@@ -33,14 +36,14 @@ class GraphConnectorCertificateClientTest {
   private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
   private GraphStandIn standIn;
-  private RecordingTokenCredential credential;
+  private StaticTokenCredential credential;
   private final List<GraphConnectorCertificateClient> clients = new ArrayList<>();
 
   @BeforeEach
   void start() {
     standIn = GraphStandIn.start(Set.of(TOKEN));
     standIn.addConnector(CONNECTOR, "My API connector", "https://api.contoso.com/endpoint");
-    credential = RecordingTokenCredential.returning(TOKEN);
+    credential = new StaticTokenCredential(TOKEN);
   }
 
   @AfterEach
@@ -53,7 +56,7 @@ class GraphConnectorCertificateClientTest {
     return client(credential, standIn.endpoint(), version, TIMEOUT);
   }
 
-  private GraphConnectorCertificateClient client(com.azure.core.credential.TokenCredential credential, URI endpoint,
+  private GraphConnectorCertificateClient client(TokenCredential credential, URI endpoint,
       String version, Duration timeout) {
     GraphConnectorCertificateClient c = new GraphConnectorCertificateClient(credential, endpoint, version, timeout);
     clients.add(c);
@@ -91,7 +94,7 @@ class GraphConnectorCertificateClientTest {
     assertThat(cert.notBefore()).isEqualTo(pfx.certificate().getNotBefore().toInstant());
     assertThat(cert.notAfter()).isEqualTo(pfx.certificate().getNotAfter().toInstant());
 
-    assertThat(credential.scopesAsked()).isNotEmpty()
+    assertThat(credential.requestedScopes()).isNotEmpty()
         .allSatisfy(scopes -> assertThat(scopes).containsExactly(standIn.endpoint() + "/.default"));
     assertThat(standIn.requests()).singleElement().satisfies(r -> {
       assertThat(r.token()).isEqualTo(TOKEN);
@@ -243,7 +246,7 @@ class GraphConnectorCertificateClientTest {
 
   @Test
   void aCredentialThatCannotGetATokenIsUnauthenticated() {
-    RecordingTokenCredential broken = RecordingTokenCredential.failingWith(new ClientAuthenticationException(
+    TokenCredential broken = request -> Mono.error(new ClientAuthenticationException(
         "AADSTS7000215: Invalid client secret provided. Ensure the secret being sent in the request is the client "
             + "secret value, not the client secret ID.\nTrace ID: 1234", null));
     TestPfx.Made pfx = TestPfx.tripleDes("no-token");
@@ -259,7 +262,7 @@ class GraphConnectorCertificateClientTest {
     assertThat(standIn.requests()).isEmpty();
     assertClean(failure, pfx);
 
-    RecordingTokenCredential unavailable = RecordingTokenCredential.failingWith(
+    TokenCredential unavailable = request -> Mono.error(
         new CredentialUnavailableException("ManagedIdentityCredential authentication unavailable."));
     GraphFailure noIdentity = catchThrowableOfType(GraphFailure.class,
         () -> client(unavailable, standIn.endpoint(), "beta", TIMEOUT).readConnector(CONNECTOR));

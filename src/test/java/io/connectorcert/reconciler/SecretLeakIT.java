@@ -62,19 +62,21 @@ class SecretLeakIT {
   }
 
   static void rememberBytes(byte[] bytes) {
-    var base64 = java.util.Base64.getEncoder().encodeToString(bytes);
-    for (int i = 0; i + WINDOW <= base64.length(); i++) {
-      secretWindows.add(base64.substring(i, i + WINDOW));
+    rememberWindows(java.util.Base64.getEncoder().encodeToString(bytes));
+  }
+
+  /** Each line of base64 inside a PEM, as it would appear if a key were logged as text. */
+  static void rememberPem(byte[] pem) {
+    for (var line : new String(pem, StandardCharsets.US_ASCII).split("\n")) {
+      if (!line.startsWith("-----")) {
+        rememberWindows(line);
+      }
     }
   }
 
-  static void rememberPem(byte[] pem) {
-    for (var line : new String(pem, StandardCharsets.US_ASCII).split("\n")) {
-      if (!line.startsWith("-----") && line.length() >= WINDOW) {
-        for (int i = 0; i + WINDOW <= line.length(); i++) {
-          secretWindows.add(line.substring(i, i + WINDOW));
-        }
-      }
+  static void rememberWindows(String text) {
+    for (int i = 0; i + WINDOW <= text.length(); i++) {
+      secretWindows.add(text.substring(i, i + WINDOW));
     }
   }
 
