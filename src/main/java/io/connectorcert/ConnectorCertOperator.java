@@ -5,7 +5,7 @@ import java.time.Clock;
 
 import io.connectorcert.certificate.B2cPkcs12Encoder;
 import io.connectorcert.config.OperatorConfig;
-import io.connectorcert.graph.ConnectorCertificateClient;
+import io.connectorcert.graph.ConnectorClients;
 import io.connectorcert.reconciler.ApiConnectorCertificateReconciler;
 import io.connectorcert.reconciler.Backoff;
 import io.connectorcert.reconciler.EventRecorder;
@@ -25,13 +25,13 @@ public final class ConnectorCertOperator implements AutoCloseable {
     this.operator = operator;
   }
 
-  public static ConnectorCertOperator start(KubernetesClient client, ConnectorCertificateClient graph,
-      OperatorConfig config, Clock clock) {
+  public static ConnectorCertOperator start(KubernetesClient client, ConnectorClients graph, OperatorConfig config,
+      Clock clock) {
     return start(client, graph, config, clock, Metrics.NOOP);
   }
 
-  public static ConnectorCertOperator start(KubernetesClient client, ConnectorCertificateClient graph,
-      OperatorConfig config, Clock clock, Metrics metrics) {
+  public static ConnectorCertOperator start(KubernetesClient client, ConnectorClients graph, OperatorConfig config,
+      Clock clock, Metrics metrics) {
     var random = new SecureRandom();
     // Status is patched with JSON merge patches, not server-side apply: the same path runs in tests (whose API
     // server has no SSA) and in the cluster.
@@ -42,11 +42,11 @@ public final class ConnectorCertOperator implements AutoCloseable {
         .withMetrics(metrics));
     var reconciler = new ApiConnectorCertificateReconciler(
         graph,
+        config,
         new B2cPkcs12Encoder(random),
         new StatusFactory(clock, Backoff.standard(random::nextDouble)),
         new EventRecorder(client, clock, config.instanceName()),
-        clock,
-        config.resyncInterval());
+        clock);
     operator.register(reconciler, o -> {
       o.withReconciliationMaxInterval(config.resyncInterval());
       if (config.watchesAllNamespaces()) {

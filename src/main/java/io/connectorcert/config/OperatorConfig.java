@@ -1,35 +1,45 @@
 package io.connectorcert.config;
 
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.Arrays;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+
+import io.connectorcert.credentials.Cloud;
+import io.connectorcert.credentials.GraphTarget;
 
 /**
  * The operator's settings, read once at start-up from the environment. Anything wrong fails fast with one line that
  * names the variable.
  */
 public record OperatorConfig(
-    URI graphEndpoint,
+    Cloud cloud,
+    Optional<URI> graphEndpointOverride,
+    Optional<URI> authorityHostOverride,
     String graphApiVersion,
+    Optional<Path> federatedTokenFile,
     Set<String> watchNamespaces,
     Duration resyncInterval,
     int httpPort,
     String instanceName) {
 
+  public static final String GRAPH_CLOUD = "GRAPH_CLOUD";
   public static final String GRAPH_ENDPOINT = "GRAPH_ENDPOINT";
+  public static final String AZURE_AUTHORITY_HOST = "AZURE_AUTHORITY_HOST";
   public static final String GRAPH_API_VERSION = "GRAPH_API_VERSION";
+  public static final String AZURE_FEDERATED_TOKEN_FILE = "AZURE_FEDERATED_TOKEN_FILE";
   public static final String WATCH_NAMESPACES = "WATCH_NAMESPACES";
   public static final String RESYNC_INTERVAL = "RESYNC_INTERVAL";
   public static final String HTTP_PORT = "HTTP_PORT";
   /** Set by Kubernetes to the pod name; names this replica in Events. */
   public static final String HOSTNAME = "HOSTNAME";
 
-  public static final URI DEFAULT_GRAPH_ENDPOINT = URI.create("https://graph.microsoft.com");
   public static final Set<String> API_VERSIONS = Set.of("beta", "v1.0");
 
   private static final Set<String> LOOPBACK = Set.of("localhost", "127.0.0.1", "[::1]");
@@ -43,9 +53,21 @@ public record OperatorConfig(
     }
   }
 
-  /** The Graph token scope for this endpoint. */
-  public String graphScope() {
-    return graphEndpoint + "/.default";
+  /**
+   * Where a resource's calls go: its cloud (or the operator's), that cloud's hosts unless GRAPH_ENDPOINT or
+   * AZURE_AUTHORITY_HOST override them, and its API version (or the operator's).
+   */
+  public GraphTarget target(Optional<Cloud> resourceCloud, Optional<String> resourceApiVersion) {
+    var chosen = resourceCloud.orElse(cloud);
+    return new GraphTarget(chosen,
+        graphEndpointOverride.orElse(chosen.graphEndpoint()),
+        authorityHostOverride.orElse(chosen.authorityHost()),
+        resourceApiVersion.orElse(graphApiVersion));
+  }
+
+  /** The operator's default target, for resources that choose neither cloud nor version. */
+  public GraphTarget defaultTarget() {
+    return target(Optional.empty(), Optional.empty());
   }
 
   public boolean watchesAllNamespaces() {
@@ -53,35 +75,41 @@ public record OperatorConfig(
   }
 
   public static OperatorConfig fromEnvironment(Map<String, String> env) {
+    var cloudName = env.getOrDefault(GRAPH_CLOUD, "");
+    var cloud = cloudName.isBlank() ? Cloud.AzurePublic : Cloud.parse(cloudName)
+        .orElseThrow(() -> invalid(GRAPH_CLOUD, cloudName, "expected one of " + Cloud.names()));
+    var tokenFile = env.getOrDefault(AZURE_FEDERATED_TOKEN_FILE, "");
     return new OperatorConfig(
-        endpoint(env.getOrDefault(GRAPH_ENDPOINT, "")),
+        cloud,
+        optionalUrl(GRAPH_ENDPOINT, env.getOrDefault(GRAPH_ENDPOINT, "")),
+        optionalUrl(AZURE_AUTHORITY_HOST, env.getOrDefault(AZURE_AUTHORITY_HOST, "")),
         apiVersion(env.getOrDefault(GRAPH_API_VERSION, "")),
+        tokenFile.isBlank() ? Optional.empty() : Optional.of(Path.of(tokenFile.trim())),
         namespaces(env.getOrDefault(WATCH_NAMESPACES, "")),
         duration(RESYNC_INTERVAL, env.getOrDefault(RESYNC_INTERVAL, ""), Duration.ofMinutes(10)),
         port(env.getOrDefault(HTTP_PORT, "")),
         env.getOrDefault(HOSTNAME, "").isBlank() ? "connector-cert-operator" : env.get(HOSTNAME).trim());
   }
 
-  static URI endpoint(String value) {
+  static Optional<URI> optionalUrl(String variable, String value) {
     if (value.isBlank()) {
-      return DEFAULT_GRAPH_ENDPOINT;
+      return Optional.empty();
     }
     URI uri;
     try {
       uri = URI.create(value.trim());
     } catch (IllegalArgumentException e) {
-      throw invalid(GRAPH_ENDPOINT, value, "not a URL");
+      throw invalid(variable, value, "not a URL");
     }
     if (uri.getScheme() == null || uri.getHost() == null
         || !("https".equals(uri.getScheme()) || "http".equals(uri.getScheme()) && LOOPBACK.contains(uri.getHost()))) {
-      throw invalid(GRAPH_ENDPOINT, value, "expected an absolute https URL such as " + DEFAULT_GRAPH_ENDPOINT
+      throw invalid(variable, value, "expected an absolute https URL such as " + Cloud.AzurePublic.graphEndpoint()
           + " (plain http only on loopback, for tests)");
     }
     if (uri.getQuery() != null || uri.getFragment() != null || (uri.getPath() != null && uri.getPath().length() > 1)) {
-      throw invalid(GRAPH_ENDPOINT, value, "give the host only, without path (the version comes from "
-          + GRAPH_API_VERSION + ")");
+      throw invalid(variable, value, "give the host only, without a path");
     }
-    return URI.create(uri.getScheme() + "://" + uri.getRawAuthority());
+    return Optional.of(URI.create(uri.getScheme() + "://" + uri.getRawAuthority()));
   }
 
   static String apiVersion(String value) {

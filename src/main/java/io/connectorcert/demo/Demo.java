@@ -19,7 +19,7 @@ import io.connectorcert.ConnectorCertOperator;
 import io.connectorcert.api.v1alpha1.ApiConnectorCertificate;
 import io.connectorcert.api.v1alpha1.ApiConnectorCertificateStatus;
 import io.connectorcert.config.OperatorConfig;
-import io.connectorcert.graph.GraphConnectorCertificateClient;
+import io.connectorcert.graph.GraphClients;
 import io.connectorcert.standin.GraphStandIn;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -74,8 +74,10 @@ public final class Demo {
       step("Starting the operator");
       var config = OperatorConfig.fromEnvironment(Map.of(OperatorConfig.GRAPH_ENDPOINT, graph.endpoint().toString()));
       var client = kubernetes.client();
-      try (var graphClient = new GraphConnectorCertificateClient(new StaticTokenCredential(DEMO_TOKEN),
-          config.graphEndpoint(), config.graphApiVersion(), Duration.ofSeconds(30));
+      // the operator-wide credential only: the demo's resource names no credentials Secret
+      try (var graphClient = new GraphClients(new StaticTokenCredential(DEMO_TOKEN), (source, authority) -> {
+        throw new IllegalStateException("the demo has no Entra for credentials Secrets");
+      }, Duration.ofSeconds(30));
           var operatorClient = kubernetes.newClient();
           var operator = ConnectorCertOperator.start(operatorClient, graphClient, config, Clock.systemUTC())) {
 

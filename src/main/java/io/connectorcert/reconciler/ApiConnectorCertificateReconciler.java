@@ -15,8 +15,13 @@ import io.connectorcert.api.v1alpha1.ApiConnectorCertificateStatus;
 import io.connectorcert.api.v1alpha1.Reasons;
 import io.connectorcert.certificate.B2cPkcs12Encoder;
 import io.connectorcert.certificate.SecretCertificate;
+import io.connectorcert.config.OperatorConfig;
+import io.connectorcert.credentials.CredentialsSecret;
+import io.connectorcert.credentials.GraphRoute;
+import io.connectorcert.credentials.GraphRoutes;
 import io.connectorcert.graph.ApiConnector;
 import io.connectorcert.graph.ConnectorCertificateClient;
+import io.connectorcert.graph.ConnectorClients;
 import io.connectorcert.graph.GraphFailure;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
@@ -40,21 +45,23 @@ public class ApiConnectorCertificateReconciler implements Reconciler<ApiConnecto
   /** Graph flips isActive some time after notBefore passes: look again a little later. */
   private static final Duration ACTIVATION_GRACE = Duration.ofSeconds(10);
 
-  private final ConnectorCertificateClient graph;
+  private final ConnectorClients clients;
+  private final OperatorConfig config;
   private final B2cPkcs12Encoder encoder;
   private final StatusFactory statusFactory;
   private final EventRecorder events;
   private final Clock clock;
   private final Duration resyncInterval;
 
-  public ApiConnectorCertificateReconciler(ConnectorCertificateClient graph, B2cPkcs12Encoder encoder,
-      StatusFactory statusFactory, EventRecorder events, Clock clock, Duration resyncInterval) {
-    this.graph = graph;
+  public ApiConnectorCertificateReconciler(ConnectorClients clients, OperatorConfig config, B2cPkcs12Encoder encoder,
+      StatusFactory statusFactory, EventRecorder events, Clock clock) {
+    this.clients = clients;
+    this.config = config;
     this.encoder = encoder;
     this.statusFactory = statusFactory;
     this.events = events;
     this.clock = clock;
-    this.resyncInterval = resyncInterval;
+    this.resyncInterval = config.resyncInterval();
   }
 
   @Override
@@ -74,10 +81,11 @@ public class ApiConnectorCertificateReconciler implements Reconciler<ApiConnecto
   @Override
   public UpdateControl<ApiConnectorCertificate> reconcile(ApiConnectorCertificate resource,
       Context<ApiConnectorCertificate> context) {
-    var outcome = observeAndSync(resource, context);
+    var pass = observeAndSync(resource, context);
+    var outcome = pass.outcome();
 
     var previous = resource.getStatus();
-    var status = statusFactory.statusFor(resource, outcome);
+    var status = statusFactory.statusFor(resource, outcome, pass.route());
     StatusEvents.between(previous, status, outcome, resource.getSpec().connectorId())
         .forEach(event -> events.record(resource, event));
 
@@ -88,28 +96,44 @@ public class ApiConnectorCertificateReconciler implements Reconciler<ApiConnecto
     return control;
   }
 
-  private Outcome observeAndSync(ApiConnectorCertificate resource, Context<ApiConnectorCertificate> context) {
+  /** What a reconcile found and did, and the route (credential, target) it chose once it got that far. */
+  private record Pass(Outcome outcome, Optional<GraphRoute> route) {
+    Pass(Outcome outcome) {
+      this(outcome, Optional.empty());
+    }
+  }
+
+  private Pass observeAndSync(ApiConnectorCertificate resource, Context<ApiConnectorCertificate> context) {
     var spec = resource.getSpec();
     var owner = ConnectorConflicts.ownerOtherThan(resource,
         context.getPrimaryCache().byIndex(ConnectorConflicts.CONNECTOR_INDEX, spec.connectorId()));
     if (owner.isPresent()) {
-      return new Outcome.Conflict(owner.get().getMetadata().getName());
+      return new Pass(new Outcome.Conflict(owner.get().getMetadata().getName()));
     }
 
     var passwordSecretName = spec.passwordSecretRef() == null ? null : spec.passwordSecretRef().name();
     var loaded = SecretMaterial.load(spec, secret(context, spec.secretRef().name()),
         secret(context, passwordSecretName), clock.instant());
     if (loaded instanceof SecretMaterial.Problem problem) {
-      return problem.problem();
+      return new Pass(problem.problem());
     }
-    return sync(spec.connectorId(), ((SecretMaterial.Ok) loaded).certificate());
+    var certificate = ((SecretMaterial.Ok) loaded).certificate();
+
+    var credentialsRef = spec.credentialsRef() == null ? null : spec.credentialsRef().name();
+    var resolved = GraphRoutes.resolve(spec, secret(context, credentialsRef),
+        secret(context, CredentialsSecret.NAMESPACE_DEFAULT_NAME), config);
+    if (resolved instanceof GraphRoutes.Problem problem) {
+      return new Pass(new Outcome.UserProblem(problem.reason(), problem.message(), Optional.of(certificate)));
+    }
+    var route = ((GraphRoutes.Route) resolved).route();
+    return new Pass(sync(clients.clientFor(route), spec.connectorId(), certificate), Optional.of(route));
   }
 
   /**
    * Reads the connector and uploads only when it lacks the certificate. Every pass reads first, so an upload whose
    * answer was lost (timeout, 504) is never repeated blindly, also across restarts.
    */
-  private Outcome sync(String connectorId, SecretCertificate certificate) {
+  private Outcome sync(ConnectorCertificateClient graph, String connectorId, SecretCertificate certificate) {
     var thumbprint = certificate.thumbprint();
     ApiConnector connector = null;
     try {

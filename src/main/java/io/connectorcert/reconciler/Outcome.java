@@ -21,7 +21,7 @@ public sealed interface Outcome {
   }
 
   /** The user's to fix: a missing Secret or key, a bad .pfx, a wrong password, an expired certificate. */
-  record SecretProblem(String reason, String message, Optional<SecretCertificate> certificate) implements Outcome {}
+  record UserProblem(String reason, String message, Optional<SecretCertificate> certificate) implements Outcome {}
 
   /** Graph failed or refused; the connector as last read, if this reconcile got that far. */
   record GraphProblem(GraphFailure failure, SecretCertificate secretCertificate, Optional<ApiConnector> connector)

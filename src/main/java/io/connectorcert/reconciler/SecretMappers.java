@@ -6,12 +6,14 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 import io.connectorcert.api.v1alpha1.ApiConnectorCertificate;
+import io.connectorcert.credentials.CredentialsSecret;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.javaoperatorsdk.operator.api.reconciler.IndexedResourceCache;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 
 /**
- * Maps between a resource and the Secrets it names (certificate and password), both ways. The Secret-to-resource
+ * Maps between a resource and the Secrets it names (certificate, password, credentials, and the namespace's default
+ * credentials), both ways. The Secret-to-resource
  * direction goes through an index on the primary cache, so a renewed Secret wakes exactly the resources that name it.
  */
 public final class SecretMappers {
@@ -39,6 +41,11 @@ public final class SecretMappers {
     if (spec.passwordSecretRef() != null && spec.passwordSecretRef().name() != null) {
       ids.add(new ResourceID(spec.passwordSecretRef().name(), namespace));
     }
+    if (spec.credentialsRef() != null && spec.credentialsRef().name() != null) {
+      ids.add(new ResourceID(spec.credentialsRef().name(), namespace));
+    }
+    // the namespace's default credentials apply to every resource without credentialsRef: watch it for them all
+    ids.add(new ResourceID(CredentialsSecret.NAMESPACE_DEFAULT_NAME, namespace));
     return ids;
   }
 

@@ -2,9 +2,6 @@ package io.connectorcert.reconciler;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.Base64;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.Optional;
 
 import io.connectorcert.api.v1alpha1.ApiConnectorCertificateSpec;
@@ -12,6 +9,7 @@ import io.connectorcert.api.v1alpha1.Reasons;
 import io.connectorcert.certificate.CertificateRead;
 import io.connectorcert.certificate.CertificateReader;
 import io.connectorcert.certificate.SecretCertificate;
+import io.connectorcert.kube.SecretData;
 import io.fabric8.kubernetes.api.model.Secret;
 
 /**
@@ -26,12 +24,12 @@ public final class SecretMaterial {
 
   private SecretMaterial() {}
 
-  /** Either the certificate, or a {@link Outcome.SecretProblem}. */
+  /** Either the certificate, or a {@link Outcome.UserProblem}. */
   public sealed interface Loaded {}
 
   public record Ok(SecretCertificate certificate) implements Loaded {}
 
-  public record Problem(Outcome.SecretProblem problem) implements Loaded {}
+  public record Problem(Outcome.UserProblem problem) implements Loaded {}
 
   public static Loaded load(ApiConnectorCertificateSpec spec, Optional<Secret> certificateSecret,
       Optional<Secret> passwordSecret, Instant now) {
@@ -39,7 +37,7 @@ public final class SecretMaterial {
     if (certificateSecret.isEmpty()) {
       return problem(Reasons.SECRET_NOT_FOUND, "Secret " + secretName + " not found in this namespace");
     }
-    var data = dataOf(certificateSecret.get());
+    var data = SecretData.of(certificateSecret.get());
     var requestedKey = spec.secretRef().key();
 
     CertificateRead read;
@@ -69,7 +67,7 @@ public final class SecretMaterial {
     }
     var certificate = ((CertificateRead.Ok) read).certificate();
     if (!certificate.notAfter().isAfter(now)) {
-      return new Problem(new Outcome.SecretProblem(Reasons.CERTIFICATE_EXPIRED,
+      return new Problem(new Outcome.UserProblem(Reasons.CERTIFICATE_EXPIRED,
           source + ": certificate " + certificate.thumbprint() + " expired at " + certificate.notAfter()
               + "; renew it, nothing was uploaded",
           Optional.of(certificate)));
@@ -81,7 +79,7 @@ public final class SecretMaterial {
 
   private record PasswordValue(char[] value) implements Password {}
 
-  private record PasswordProblem(Outcome.SecretProblem problem) implements Password {}
+  private record PasswordProblem(Outcome.UserProblem problem) implements Password {}
 
   private static Password password(ApiConnectorCertificateSpec spec, Optional<Secret> passwordSecret) {
     var ref = spec.passwordSecretRef();
@@ -89,12 +87,12 @@ public final class SecretMaterial {
       return new PasswordValue(new char[0]);
     }
     if (passwordSecret.isEmpty()) {
-      return new PasswordProblem(new Outcome.SecretProblem(Reasons.PASSWORD_SECRET_NOT_FOUND,
+      return new PasswordProblem(new Outcome.UserProblem(Reasons.PASSWORD_SECRET_NOT_FOUND,
           "password Secret " + ref.name() + " not found in this namespace", Optional.empty()));
     }
-    var value = dataOf(passwordSecret.get()).get(ref.keyOrDefault());
+    var value = SecretData.of(passwordSecret.get()).get(ref.keyOrDefault());
     if (value == null) {
-      return new PasswordProblem(new Outcome.SecretProblem(Reasons.SECRET_KEY_NOT_FOUND,
+      return new PasswordProblem(new Outcome.UserProblem(Reasons.SECRET_KEY_NOT_FOUND,
           "password Secret " + ref.name() + " has no key " + ref.keyOrDefault(), Optional.empty()));
     }
     return new PasswordValue(new String(value, StandardCharsets.UTF_8).toCharArray());
@@ -108,20 +106,7 @@ public final class SecretMaterial {
     };
   }
 
-  /** Secret data is base64 in {@code data}; {@code stringData} appears only on objects not yet stored. */
-  static Map<String, byte[]> dataOf(Secret secret) {
-    var result = new HashMap<String, byte[]>();
-    if (secret.getStringData() != null) {
-      secret.getStringData().forEach((k, v) -> result.put(k, v.getBytes(StandardCharsets.UTF_8)));
-    }
-    if (secret.getData() != null) {
-      var decoder = Base64.getMimeDecoder();
-      secret.getData().forEach((k, v) -> result.put(k, v == null ? new byte[0] : decoder.decode(v)));
-    }
-    return result;
-  }
-
   private static Problem problem(String reason, String message) {
-    return new Problem(new Outcome.SecretProblem(reason, message, Optional.empty()));
+    return new Problem(new Outcome.UserProblem(reason, message, Optional.empty()));
   }
 }

@@ -11,11 +11,15 @@ import java.util.Optional;
 import io.connectorcert.api.v1alpha1.ApiConnectorCertificate;
 import io.connectorcert.api.v1alpha1.ApiConnectorCertificateStatus;
 import io.connectorcert.api.v1alpha1.ApiConnectorCertificateStatus.ConnectorInfo;
+import io.connectorcert.api.v1alpha1.ApiConnectorCertificateStatus.CredentialsInfo;
+import io.connectorcert.api.v1alpha1.ApiConnectorCertificateStatus.GraphInfo;
 import io.connectorcert.api.v1alpha1.ApiConnectorCertificateStatus.GraphCertificateInfo;
 import io.connectorcert.api.v1alpha1.ApiConnectorCertificateStatus.SecretCertificateInfo;
 import io.connectorcert.api.v1alpha1.Reasons;
 import io.connectorcert.certificate.SecretCertificate;
 import io.connectorcert.certificate.Thumbprints;
+import io.connectorcert.credentials.CredentialSource;
+import io.connectorcert.credentials.GraphRoute;
 import io.connectorcert.graph.ApiConnector;
 import io.connectorcert.graph.ConnectorCertificate;
 import io.connectorcert.graph.GraphFailure;
@@ -36,6 +40,12 @@ public final class StatusFactory {
   }
 
   public ApiConnectorCertificateStatus statusFor(ApiConnectorCertificate resource, Outcome outcome) {
+    return statusFor(resource, outcome, Optional.empty());
+  }
+
+  /** The status after a reconcile that got as far as choosing its credential and target ({@code route}). */
+  public ApiConnectorCertificateStatus statusFor(ApiConnectorCertificate resource, Outcome outcome,
+      Optional<GraphRoute> route) {
     var now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
     var previous = Optional.ofNullable(resource.getStatus()).orElseGet(ApiConnectorCertificateStatus::empty);
     var generation = resource.getMetadata().getGeneration();
@@ -75,7 +85,11 @@ public final class StatusFactory {
         condition(previous, ApiConnectorCertificateStatus.READY, ready, generation, now),
         condition(previous, ApiConnectorCertificateStatus.ACTIVE, active, generation, now));
 
-    return new ApiConnectorCertificateStatus(generation, connector, secretCertificate, uploadedThumbprint,
+    var credentials = route.map(r -> credentialsOf(r.credential())).orElse(previous.credentials());
+    var graph = route.map(r -> new GraphInfo(r.target().cloud().name(), r.target().graphEndpoint().toString(),
+        r.target().apiVersion())).orElse(previous.graph());
+    return new ApiConnectorCertificateStatus(generation, connector, credentials, graph, secretCertificate,
+        uploadedThumbprint,
         lastUploadTime, activeThumbprint, certificates, lastSyncTime, failedAttempts, nextRetryTime, conditions);
   }
 
@@ -105,7 +119,7 @@ public final class StatusFactory {
       return new State(false, Reasons.CONNECTOR_CONFLICT, "ApiConnectorCertificate " + conflict.owner()
           + " was created first for connector " + connectorId + "; this resource uploads nothing while it exists");
     }
-    if (outcome instanceof Outcome.SecretProblem problem) {
+    if (outcome instanceof Outcome.UserProblem problem) {
       return new State(false, problem.reason(), problem.message());
     }
     var failure = ((Outcome.GraphProblem) outcome).failure();
@@ -171,6 +185,14 @@ public final class StatusFactory {
           formatNullable(c.notAfter()), c.active()));
     }
     return result;
+  }
+
+  private static CredentialsInfo credentialsOf(CredentialSource source) {
+    if (source instanceof CredentialSource.FromSecret fromSecret) {
+      return new CredentialsInfo(fromSecret.scope(), fromSecret.secretName(), fromSecret.tenantId(),
+          fromSecret.clientId());
+    }
+    return new CredentialsInfo(source.scope(), null, null, null);
   }
 
   static SecretCertificateInfo secretCertificateOf(SecretCertificate certificate) {

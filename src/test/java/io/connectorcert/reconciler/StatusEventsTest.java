@@ -15,10 +15,11 @@ class StatusEventsTest {
 
   static ApiConnectorCertificateStatus withReady(String status, String reason) {
     var ready = new Condition("2026-11-22T10:00:00Z", "message for " + reason, 1L, reason, status, "Ready");
-    return new ApiConnectorCertificateStatus(1L, null, null, null, null, null, null, null, null, null, List.of(ready));
+    return new ApiConnectorCertificateStatus(1L, null, null, null, null, null, null, null, null, null, null, null,
+        List.of(ready));
   }
 
-  static final Outcome NOT_UPLOADED = new Outcome.SecretProblem(Reasons.WRONG_PASSWORD, "m", Optional.empty());
+  static final Outcome NOT_UPLOADED = new Outcome.UserProblem(Reasons.WRONG_PASSWORD, "m", Optional.empty());
 
   @Test
   void aMoveIntoAFailureReasonIsOneWarning() {

@@ -136,7 +136,7 @@ class StatusFactoryTest {
     var later = new StatusFactory(Clock.fixed(NOW.plusSeconds(60), ZoneOffset.UTC), Backoff.standard(() -> 0));
 
     var status = later.statusFor(resource(2, synced),
-        new Outcome.SecretProblem(Reasons.WRONG_PASSWORD, "Secret tls key keystore.p12: wrong", Optional.empty()));
+        new Outcome.UserProblem(Reasons.WRONG_PASSWORD, "Secret tls key keystore.p12: wrong", Optional.empty()));
 
     var ready = status.condition(READY).orElseThrow();
     assertThat(ready.getStatus()).isEqualTo("False");
@@ -200,7 +200,7 @@ class StatusFactoryTest {
 
   @Test
   void sameOutcomeTwiceGivesAnEqualStatusSoNothingIsWritten() {
-    var problem = new Outcome.SecretProblem(Reasons.SECRET_NOT_FOUND, "Secret tls not found", Optional.empty());
+    var problem = new Outcome.UserProblem(Reasons.SECRET_NOT_FOUND, "Secret tls not found", Optional.empty());
     var first = factory.statusFor(resource(1, null), problem);
     var later = new StatusFactory(Clock.fixed(NOW.plusSeconds(600), ZoneOffset.UTC), Backoff.standard(() -> 0));
     assertThat(later.statusFor(resource(1, first), problem)).isEqualTo(first);

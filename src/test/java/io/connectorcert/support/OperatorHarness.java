@@ -21,7 +21,7 @@ import io.connectorcert.api.v1alpha1.PasswordSecretRef;
 import io.connectorcert.config.OperatorConfig;
 import io.connectorcert.demo.EmbeddedKubernetes;
 import io.connectorcert.demo.StaticTokenCredential;
-import io.connectorcert.graph.GraphConnectorCertificateClient;
+import io.connectorcert.graph.GraphClients;
 import io.connectorcert.standin.GraphStandIn;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -45,11 +45,13 @@ public final class OperatorHarness implements AutoCloseable {
   public final StaticTokenCredential credential = new StaticTokenCredential(TOKEN);
   public final ReconcileCounter reconciles = new ReconcileCounter();
   private final OperatorConfig config;
-  private GraphConnectorCertificateClient graphClient;
+  private final GraphClients.SecretCredentials secretCredentials;
+  private GraphClients graphClients;
   private ConnectorCertOperator operator;
   private KubernetesClient operatorClient;
 
-  private OperatorHarness(Map<String, String> env) {
+  private OperatorHarness(Map<String, String> env, GraphClients.SecretCredentials secretCredentials) {
+    this.secretCredentials = secretCredentials;
     kubernetes = EmbeddedKubernetes.start();
     client = kubernetes.client();
     graph = GraphStandIn.builder().acceptTokens(Set.of(TOKEN)).start();
@@ -63,7 +65,14 @@ public final class OperatorHarness implements AutoCloseable {
   }
 
   public static OperatorHarness start(Map<String, String> env) {
-    var harness = new OperatorHarness(env);
+    return start(env, (source, authority) -> {
+      throw new IllegalStateException("this harness has no Entra for credentials Secrets");
+    });
+  }
+
+  /** With credentials Secrets turned into real credentials by {@code secretCredentials}. */
+  public static OperatorHarness start(Map<String, String> env, GraphClients.SecretCredentials secretCredentials) {
+    var harness = new OperatorHarness(env, secretCredentials);
     harness.startOperator();
     return harness;
   }
@@ -73,15 +82,14 @@ public final class OperatorHarness implements AutoCloseable {
   }
 
   public synchronized void startOperator() {
-    graphClient = new GraphConnectorCertificateClient(credential, config.graphEndpoint(), config.graphApiVersion(),
-        Duration.ofSeconds(10));
+    graphClients = new GraphClients(credential, secretCredentials, Duration.ofSeconds(10));
     operatorClient = kubernetes.newClient();
-    operator = ConnectorCertOperator.start(operatorClient, graphClient, config, Clock.systemUTC(), reconciles);
+    operator = ConnectorCertOperator.start(operatorClient, graphClients, config, Clock.systemUTC(), reconciles);
   }
 
   public synchronized void stopOperator() {
     operator.close();
-    graphClient.close();
+    graphClients.close();
     operatorClient.close();
   }
 

@@ -13,6 +13,11 @@ public record ApiConnectorCertificateStatus(
     Long observedGeneration,
     @JsonPropertyDescription("The connector as Graph last returned it.")
     ConnectorInfo connector,
+    @JsonPropertyDescription("The credential the calls use: its scope (Resource, Namespace or Operator), Secret, "
+        + "tenant and client id.")
+    CredentialsInfo credentials,
+    @JsonPropertyDescription("Where the calls go: cloud, Graph endpoint and API version.")
+    GraphInfo graph,
     @JsonPropertyDescription("Public facts of the certificate the Secret holds now.")
     SecretCertificateInfo secretCertificate,
     @JsonPropertyDescription("The last certificate this resource uploaded, or found already present.")
@@ -39,7 +44,8 @@ public record ApiConnectorCertificateStatus(
   }
 
   public static ApiConnectorCertificateStatus empty() {
-    return new ApiConnectorCertificateStatus(null, null, null, null, null, null, null, null, null, null, null);
+    return new ApiConnectorCertificateStatus(null, null, null, null, null, null, null, null, null, null, null, null,
+        null);
   }
 
   public java.util.Optional<Condition> condition(String type) {
@@ -48,6 +54,12 @@ public record ApiConnectorCertificateStatus(
 
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record ConnectorInfo(String id, String displayName, String targetUrl) {}
+
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record CredentialsInfo(String scope, String secretName, String tenantId, String clientId) {}
+
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record GraphInfo(String cloud, String endpoint, String apiVersion) {}
 
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record SecretCertificateInfo(String thumbprint, String subject, String notBefore, String notAfter) {}

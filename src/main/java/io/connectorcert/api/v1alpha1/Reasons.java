@@ -18,6 +18,8 @@ public final class Reasons {
   public static final String NO_PRIVATE_KEY = "NoPrivateKey";
   public static final String CERTIFICATE_EXPIRED = "CertificateExpired";
   public static final String CONNECTOR_CONFLICT = "ConnectorConflict";
+  public static final String INVALID_CREDENTIALS = "InvalidCredentials";
+  public static final String UNSUPPORTED_CLOUD_API_VERSION = "UnsupportedCloudApiVersion";
 
   // Ready=False: Graph said no
   public static final String CONNECTOR_NOT_FOUND = "ConnectorNotFound";

@@ -1,0 +1,90 @@
+package io.connectorcert.graph;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import com.azure.core.credential.TokenCredential;
+
+import io.connectorcert.credentials.CredentialSource;
+import io.connectorcert.credentials.GraphRoute;
+
+/**
+ * One Graph client per (credential, Graph endpoint, API version) and one token credential per (credential,
+ * authority), so tokens are fetched once per credential and reused until they near expiry. A credentials Secret whose
+ * material changes gets a new credential at once; the old one is dropped.
+ */
+public final class GraphClients implements ConnectorClients, AutoCloseable {
+
+  /** Builds the token credential for a credentials Secret, against an authority host. */
+  @FunctionalInterface
+  public interface SecretCredentials {
+    TokenCredential create(CredentialSource.FromSecret source, URI authorityHost);
+  }
+
+  private static final Logger log = LoggerFactory.getLogger(GraphClients.class);
+  private static final String OPERATOR = "operator";
+
+  private record CredentialKey(String identity, URI authorityHost) {}
+
+  private record ClientKey(CredentialKey credential, URI graphEndpoint, String apiVersion) {}
+
+  private final TokenCredential operatorCredential;
+  private final SecretCredentials secretCredentials;
+  private final Duration callTimeout;
+  private final Map<CredentialKey, TokenCredential> credentials = new HashMap<>();
+  private final Map<ClientKey, GraphConnectorCertificateClient> clients = new HashMap<>();
+  /** The identity last seen for each credentials Secret (namespace/name). */
+  private final Map<String, String> secretIdentities = new HashMap<>();
+
+  public GraphClients(TokenCredential operatorCredential, SecretCredentials secretCredentials, Duration callTimeout) {
+    this.operatorCredential = operatorCredential;
+    this.secretCredentials = secretCredentials;
+    this.callTimeout = callTimeout;
+  }
+
+  @Override
+  public synchronized ConnectorCertificateClient clientFor(GraphRoute route) {
+    var target = route.target();
+    var credentialKey = new CredentialKey(identityOf(route.credential()), target.authorityHost());
+    var credential = credentials.computeIfAbsent(credentialKey, key -> route.credential()
+        instanceof CredentialSource.FromSecret fromSecret
+            ? secretCredentials.create(fromSecret, key.authorityHost())
+            : operatorCredential);
+    return clients.computeIfAbsent(new ClientKey(credentialKey, target.graphEndpoint(), target.apiVersion()),
+        key -> new GraphConnectorCertificateClient(credential, key.graphEndpoint(), key.apiVersion(), callTimeout));
+  }
+
+  /** The credential's identity; a Secret whose material changed retires the clients of its old identity. */
+  private String identityOf(CredentialSource source) {
+    if (!(source instanceof CredentialSource.FromSecret fromSecret)) {
+      return OPERATOR;
+    }
+    var identity = fromSecret.identity();
+    var secret = fromSecret.namespace() + "/" + fromSecret.secretName();
+    var previous = secretIdentities.put(secret, identity);
+    if (previous != null && !previous.equals(identity)) {
+      log.info("Credentials Secret {} changed: new credential for client {}", secret, fromSecret.clientId());
+      credentials.keySet().removeIf(key -> key.identity().equals(previous));
+      clients.entrySet().removeIf(entry -> {
+        if (entry.getKey().credential().identity().equals(previous)) {
+          entry.getValue().close();
+          return true;
+        }
+        return false;
+      });
+    }
+    return identity;
+  }
+
+  @Override
+  public synchronized void close() {
+    clients.values().forEach(GraphConnectorCertificateClient::close);
+    clients.clear();
+    credentials.clear();
+  }
+}
