@@ -11,7 +11,8 @@ import com.azure.identity.DefaultAzureCredentialBuilder;
 
 import io.connectorcert.config.OperatorConfig;
 import io.connectorcert.demo.Demo;
-import io.connectorcert.graph.GraphConnectorCertificateClient;
+import io.connectorcert.credentials.AzureSecretCredentials;
+import io.connectorcert.graph.GraphClients;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.javaoperatorsdk.operator.OperatorException;
 
@@ -47,13 +48,15 @@ public final class OperatorMain {
     // DefaultAzureCredential follows the azure-identity conventions: AZURE_TENANT_ID, AZURE_CLIENT_ID with
     // AZURE_CLIENT_SECRET or AZURE_CLIENT_CERTIFICATE_PATH, AZURE_FEDERATED_TOKEN_FILE (workload identity),
     // managed identity, AZURE_AUTHORITY_HOST; AZURE_TOKEN_CREDENTIALS=prod keeps it to those.
-    var credential = new DefaultAzureCredentialBuilder().build();
-    var graph = new GraphConnectorCertificateClient(credential, config.graphEndpoint(), config.graphApiVersion(),
-        GRAPH_CALL_TIMEOUT);
+    var operatorCredential = new DefaultAzureCredentialBuilder().build();
+    // credentials Secrets (per resource, per namespace) become credentials of their own, built on first use
+    var graph = new GraphClients(operatorCredential,
+        new AzureSecretCredentials(null, config.federatedTokenFile()), GRAPH_CALL_TIMEOUT);
     var client = new KubernetesClientBuilder().build();
 
-    log.info("Starting: Graph {}/{}, namespaces {}, resync every {}", config.graphEndpoint(),
-        config.graphApiVersion(), config.watchesAllNamespaces() ? "all" : config.watchNamespaces(),
+    var target = config.defaultTarget();
+    log.info("Starting: {} Graph {}/{}, namespaces {}, resync every {}", target.cloud(), target.graphEndpoint(),
+        target.apiVersion(), config.watchesAllNamespaces() ? "all" : config.watchNamespaces(),
         config.resyncInterval());
     ConnectorCertOperator operator;
     try {

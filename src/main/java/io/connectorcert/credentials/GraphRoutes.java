@@ -46,6 +46,12 @@ public final class GraphRoutes {
       credential = new CredentialSource.Operator();
     }
 
+    if (credential instanceof CredentialSource.FromSecret fromSecret
+        && fromSecret.kind() == CredentialSource.Kind.WORKLOAD_IDENTITY && config.federatedTokenFile().isEmpty()) {
+      return new Problem(Reasons.INVALID_CREDENTIALS, "credentials Secret " + fromSecret.secretName()
+          + " asks for workloadIdentity, but the operator's pod has no projected service account token "
+          + "(AZURE_FEDERATED_TOKEN_FILE): enable workload identity on its Deployment");
+    }
     var cloud = Optional.ofNullable(spec.cloud()).flatMap(Cloud::parse).or(credential::cloud);
     var target = config.target(cloud, Optional.ofNullable(spec.apiVersion()));
     if (!target.cloud().supports(target.apiVersion())) {

@@ -12,6 +12,7 @@ import com.azure.core.credential.TokenCredential;
 
 import io.connectorcert.credentials.CredentialSource;
 import io.connectorcert.credentials.GraphRoute;
+import io.connectorcert.credentials.SecretCredentials;
 
 /**
  * One Graph client per (credential, Graph endpoint, API version) and one token credential per (credential,
@@ -19,12 +20,6 @@ import io.connectorcert.credentials.GraphRoute;
  * material changes gets a new credential at once; the old one is dropped.
  */
 public final class GraphClients implements ConnectorClients, AutoCloseable {
-
-  /** Builds the token credential for a credentials Secret, against an authority host. */
-  @FunctionalInterface
-  public interface SecretCredentials {
-    TokenCredential create(CredentialSource.FromSecret source, URI authorityHost);
-  }
 
   private static final Logger log = LoggerFactory.getLogger(GraphClients.class);
   private static final String OPERATOR = "operator";

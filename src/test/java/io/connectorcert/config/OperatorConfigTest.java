@@ -10,14 +10,18 @@ import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 
+import io.connectorcert.credentials.Cloud;
+
 class OperatorConfigTest {
 
   @Test
   void defaultsWorkWithAnEmptyEnvironment() {
     var config = OperatorConfig.fromEnvironment(Map.of());
-    assertThat(config.graphEndpoint()).isEqualTo(URI.create("https://graph.microsoft.com"));
+    assertThat(config.defaultTarget().graphEndpoint()).isEqualTo(URI.create("https://graph.microsoft.com"));
     assertThat(config.graphApiVersion()).isEqualTo("beta");
-    assertThat(config.graphScope()).isEqualTo("https://graph.microsoft.com/.default");
+    assertThat(config.cloud()).isEqualTo(Cloud.AzurePublic);
+    assertThat(config.defaultTarget().authorityHost()).isEqualTo(URI.create("https://login.microsoftonline.com"));
+    assertThat(config.defaultTarget().scope()).isEqualTo("https://graph.microsoft.com/.default");
     assertThat(config.watchesAllNamespaces()).isTrue();
     assertThat(config.resyncInterval()).isEqualTo(Duration.ofMinutes(10));
     assertThat(config.httpPort()).isEqualTo(8080);
@@ -27,7 +31,7 @@ class OperatorConfigTest {
   @Test
   void plainHttpIsForLoopbackOnly() {
     var config = OperatorConfig.fromEnvironment(Map.of("GRAPH_ENDPOINT", "http://127.0.0.1:8443"));
-    assertThat(config.graphEndpoint()).isEqualTo(URI.create("http://127.0.0.1:8443"));
+    assertThat(config.defaultTarget().graphEndpoint()).isEqualTo(URI.create("http://127.0.0.1:8443"));
   }
 
   @Test
@@ -38,12 +42,27 @@ class OperatorConfigTest {
         "WATCH_NAMESPACES", "identity, team-b ,",
         "RESYNC_INTERVAL", "PT30M",
         "HTTP_PORT", "9090"));
-    assertThat(config.graphEndpoint()).isEqualTo(URI.create("https://graph.microsoft.us"));
-    assertThat(config.graphScope()).isEqualTo("https://graph.microsoft.us/.default");
+    assertThat(config.defaultTarget().graphEndpoint()).isEqualTo(URI.create("https://graph.microsoft.us"));
+    assertThat(config.defaultTarget().scope()).isEqualTo("https://graph.microsoft.us/.default");
     assertThat(config.graphApiVersion()).isEqualTo("v1.0");
     assertThat(config.watchNamespaces()).isEqualTo(Set.of("identity", "team-b"));
     assertThat(config.resyncInterval()).isEqualTo(Duration.ofMinutes(30));
     assertThat(config.httpPort()).isEqualTo(9090);
+  }
+
+  @Test
+  void cloudChoosesHostsAndOverridesWin() {
+    var china = OperatorConfig.fromEnvironment(Map.of("GRAPH_CLOUD", "azurechina"));
+    assertThat(china.defaultTarget().graphEndpoint()).isEqualTo(URI.create("https://microsoftgraph.chinacloudapi.cn"));
+    assertThat(china.defaultTarget().authorityHost()).isEqualTo(URI.create("https://login.chinacloudapi.cn"));
+
+    var privateEndpoint = OperatorConfig.fromEnvironment(Map.of("GRAPH_CLOUD", "AzureUSGovernment",
+        "GRAPH_ENDPOINT", "https://graph.private.contoso.us", "AZURE_AUTHORITY_HOST", "https://login.private.contoso.us"));
+    var target = privateEndpoint.defaultTarget();
+    assertThat(target.cloud()).isEqualTo(Cloud.AzureUSGovernment);
+    assertThat(target.graphEndpoint()).isEqualTo(URI.create("https://graph.private.contoso.us"));
+    assertThat(target.authorityHost()).isEqualTo(URI.create("https://login.private.contoso.us"));
+    assertThat(target.scope()).isEqualTo("https://graph.private.contoso.us/.default");
   }
 
   @Test
@@ -63,6 +82,8 @@ class OperatorConfigTest {
         new Bad("GRAPH_ENDPOINT", "ftp://graph.microsoft.com"),
         new Bad("GRAPH_ENDPOINT", "http://graph.contoso.internal"),
         new Bad("GRAPH_API_VERSION", "v2"),
+        new Bad("GRAPH_CLOUD", "AzureGermany"),
+        new Bad("AZURE_AUTHORITY_HOST", "login.microsoftonline.com"),
         new Bad("WATCH_NAMESPACES", "Identity"),
         new Bad("RESYNC_INTERVAL", "ten minutes"),
         new Bad("RESYNC_INTERVAL", "0s"),

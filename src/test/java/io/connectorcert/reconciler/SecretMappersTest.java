@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import io.connectorcert.api.v1alpha1.ApiConnectorCertificate;
 import io.connectorcert.api.v1alpha1.ApiConnectorCertificateSpec;
 import io.connectorcert.api.v1alpha1.CertificateSecretRef;
+import io.connectorcert.api.v1alpha1.CredentialsSecretRef;
 import io.connectorcert.api.v1alpha1.PasswordSecretRef;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -33,13 +34,30 @@ class SecretMappersTest {
     return new SecretBuilder().withNewMetadata().withNamespace(namespace).withName(name).endMetadata().build();
   }
 
+  static final ResourceID NAMESPACE_CREDENTIALS = new ResourceID("connectorcert-credentials", "a");
+
   @Test
-  void aResourceNamesItsCertificateAndPasswordSecretsInItsOwnNamespace() {
+  void aResourceNamesItsSecretsAndTheNamespacesCredentialsInItsOwnNamespace() {
     assertThat(SecretMappers.resourceToSecrets(resource("a", "r", "tls", "pw")))
-        .containsExactly(new ResourceID("tls", "a"), new ResourceID("pw", "a"));
+        .containsExactly(new ResourceID("tls", "a"), new ResourceID("pw", "a"), NAMESPACE_CREDENTIALS);
     assertThat(SecretMappers.resourceToSecrets(resource("a", "r", "tls", "tls")))
-        .containsExactly(new ResourceID("tls", "a"));
-    assertThat(SecretMappers.secretIndexKeys(resource("a", "r", "tls", null))).containsExactly("a/tls");
+        .containsExactly(new ResourceID("tls", "a"), NAMESPACE_CREDENTIALS);
+    assertThat(SecretMappers.secretIndexKeys(resource("a", "r", "tls", null)))
+        .containsExactly("a/tls", "a/connectorcert-credentials");
+
+    var withCredentials = resource("a", "r", "tls", null);
+    withCredentials.setSpec(new ApiConnectorCertificateSpec("c", new CertificateSecretRef("tls", null), null,
+        new CredentialsSecretRef("tenant-b"), null, null));
+    assertThat(SecretMappers.resourceToSecrets(withCredentials))
+        .containsExactly(new ResourceID("tls", "a"), new ResourceID("tenant-b", "a"), NAMESPACE_CREDENTIALS);
+  }
+
+  @Test
+  void theNamespacesCredentialsSecretWakesEveryResourceInTheNamespace() {
+    var cache = new IndexOnly(List.of(resource("a", "one", "tls", null), resource("a", "two", "other", null),
+        resource("b", "three", "tls", null)));
+    assertThat(SecretMappers.secretToResources(cache, secret("a", "connectorcert-credentials")))
+        .containsExactlyInAnyOrder(new ResourceID("one", "a"), new ResourceID("two", "a"));
   }
 
   @Test

@@ -21,6 +21,7 @@ import io.connectorcert.api.v1alpha1.PasswordSecretRef;
 import io.connectorcert.config.OperatorConfig;
 import io.connectorcert.demo.EmbeddedKubernetes;
 import io.connectorcert.demo.StaticTokenCredential;
+import io.connectorcert.credentials.SecretCredentials;
 import io.connectorcert.graph.GraphClients;
 import io.connectorcert.standin.GraphStandIn;
 import io.fabric8.kubernetes.api.model.Event;
@@ -45,12 +46,12 @@ public final class OperatorHarness implements AutoCloseable {
   public final StaticTokenCredential credential = new StaticTokenCredential(TOKEN);
   public final ReconcileCounter reconciles = new ReconcileCounter();
   private final OperatorConfig config;
-  private final GraphClients.SecretCredentials secretCredentials;
+  private final SecretCredentials secretCredentials;
   private GraphClients graphClients;
   private ConnectorCertOperator operator;
   private KubernetesClient operatorClient;
 
-  private OperatorHarness(Map<String, String> env, GraphClients.SecretCredentials secretCredentials) {
+  private OperatorHarness(Map<String, String> env, SecretCredentials secretCredentials) {
     this.secretCredentials = secretCredentials;
     kubernetes = EmbeddedKubernetes.start();
     client = kubernetes.client();
@@ -71,7 +72,7 @@ public final class OperatorHarness implements AutoCloseable {
   }
 
   /** With credentials Secrets turned into real credentials by {@code secretCredentials}. */
-  public static OperatorHarness start(Map<String, String> env, GraphClients.SecretCredentials secretCredentials) {
+  public static OperatorHarness start(Map<String, String> env, SecretCredentials secretCredentials) {
     var harness = new OperatorHarness(env, secretCredentials);
     harness.startOperator();
     return harness;
