@@ -81,8 +81,8 @@ public final class GraphConnectorCertificateClient implements ConnectorCertifica
 
     String host = endpoint.getHost();
     // Without the endpoint's host in allowedHosts the provider silently sends NO token to non-Microsoft hosts.
-    AzureIdentityAuthenticationProvider auth =
-        new AzureIdentityAuthenticationProvider(credential, new String[] {host}, endpoint + "/.default");
+    AzureIdentityAuthenticationProvider auth = new AzureIdentityAuthenticationProvider(
+        new PermissionCheckingCredential(credential), new String[] {host}, endpoint + "/.default");
 
     long timeoutMs = callTimeout.toMillis();
     this.http = GraphClientFactory.create(GraphServiceClient.getGraphClientOptions())
@@ -190,6 +190,11 @@ public final class GraphConnectorCertificateClient implements ConnectorCertifica
 
   /** Classifies what the SDK threw. Package-private for tests. */
   static GraphFailure classify(String method, RuntimeException thrown, ResponseFacts wire) {
+    MissingPermissionException missing = find(thrown, MissingPermissionException.class);
+    if (missing != null) {
+      return new GraphFailure(GraphFailure.Kind.FORBIDDEN, 0, null, null, null,
+          "not called: " + missing.getMessage(), null);
+    }
     ApiException api = find(thrown, ApiException.class);
     if (api != null) {
       return fromResponse(method, api);

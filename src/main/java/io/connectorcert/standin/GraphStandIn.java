@@ -28,6 +28,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -62,6 +63,7 @@ public final class GraphStandIn implements AutoCloseable {
 
   // all state below guarded by "this"
   private Predicate<String> tokens;
+  private final Function<String, String> tokenTenant;
   private final Map<String, Connector> connectors = new LinkedHashMap<>();
   private final List<RecordedRequest> requests = new ArrayList<>();
   private final Deque<Fault> faults = new ArrayDeque<>();
@@ -75,6 +77,7 @@ public final class GraphStandIn implements AutoCloseable {
   private GraphStandIn(Builder b) throws IOException {
     this.clock = b.clock;
     this.tokens = b.tokens;
+    this.tokenTenant = b.tokenTenant;
     this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), b.port), 0);
     AtomicInteger n = new AtomicInteger();
     this.executor = Executors.newFixedThreadPool(b.threads, r -> {
@@ -103,6 +106,7 @@ public final class GraphStandIn implements AutoCloseable {
 
   public static final class Builder {
     private Predicate<String> tokens = t -> false;
+    private Function<String, String> tokenTenant = t -> null;
     private Clock clock = Clock.systemUTC();
     private int port;
     private int threads = 4;
@@ -112,6 +116,12 @@ public final class GraphStandIn implements AutoCloseable {
     public Builder acceptTokens(Set<String> accepted) {
       Set<String> copy = Set.copyOf(accepted);
       this.tokens = copy::contains;
+      return this;
+    }
+
+    /** How to tell a token's tenant, for connectors that belong to one tenant. */
+    public Builder tokenTenant(Function<String, String> tenantOfToken) {
+      this.tokenTenant = Objects.requireNonNull(tenantOfToken);
       return this;
     }
 
@@ -153,7 +163,15 @@ public final class GraphStandIn implements AutoCloseable {
   }
 
   public synchronized void addConnector(String id, String displayName, String targetUrl) {
-    connectors.put(id, new Connector(id, displayName, targetUrl));
+    addConnector(id, displayName, targetUrl, null);
+  }
+
+  /**
+   * A connector that exists only in {@code tenantId}: a token of another tenant (by the builder's
+   * {@code tokenTenant}) gets 404, as a connector id from another tenant does in Graph.
+   */
+  public synchronized void addConnector(String id, String displayName, String targetUrl, String tenantId) {
+    connectors.put(id, new Connector(id, displayName, targetUrl, tenantId));
   }
 
   /** The connector's certificate list as Graph would answer it now (isActive by the stand-in's clock). */
@@ -320,6 +338,12 @@ public final class GraphStandIn implements AutoCloseable {
           requestId, now)
           .header("WWW-Authenticate", "Bearer realm=\"\", authorization_uri=\"https://login.microsoftonline.com/"
               + "common/oauth2/authorize\", client_id=\"00000003-0000-0000-c000-000000000000\"");
+    }
+    synchronized (this) {
+      Connector c = connectors.get(route.connectorId);
+      if (c != null && c.tenantId != null && !c.tenantId.equals(tokenTenant.apply(token))) {
+        return notFound(route, requestId, now);
+      }
     }
     if (fault != null) {
       switch (fault.kind()) {
@@ -586,7 +610,10 @@ public final class GraphStandIn implements AutoCloseable {
     final List<Stored> certificates = new ArrayList<>();
     boolean certificateAuth;
 
-    Connector(String id, String displayName, String targetUrl) {
+    final String tenantId;
+
+    Connector(String id, String displayName, String targetUrl, String tenantId) {
+      this.tenantId = tenantId;
       this.id = id;
       this.displayName = displayName;
       this.targetUrl = targetUrl;
