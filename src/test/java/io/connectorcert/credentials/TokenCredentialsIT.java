@@ -12,13 +12,13 @@ import java.util.List;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import com.azure.core.credential.AccessToken;
 import com.azure.core.credential.TokenCredential;
 import com.azure.core.credential.TokenRequestContext;
+import com.microsoft.aad.msal4j.MsalServiceException;
 
 import io.connectorcert.support.EntraStandIn;
 import io.connectorcert.support.EntraStandIn.ClientCertificate;
@@ -57,11 +57,6 @@ class TokenCredentialsIT {
     entra.close();
   }
 
-  @BeforeEach
-  void logTestBoundary() {
-    // the request log is shared; tests count per client or by difference
-  }
-
   static AccessToken token(TokenCredential credential, String scope) {
     return credential.getTokenSync(new TokenRequestContext().addScopes(scope));
   }
@@ -85,6 +80,37 @@ class TokenCredentialsIT {
     assertThat(EntraStandIn.tenantOf(token.getToken())).isEqualTo(TENANT_A);
     assertThat(EntraStandIn.appIdOf(token.getToken())).isEqualTo(CERT_CLIENT);
     assertThat(EntraStandIn.audienceOf(token.getToken())).isEqualTo("https://graph.microsoft.us");
+  }
+
+  @Test
+  void clientCertificatePemWithPkcs1Key() {
+    // cert-manager writes RSA keys as PKCS#1 by default; azure-identity alone reads only PKCS#8
+    AccessToken token = token(
+        TokenCredentials.clientCertificatePem(TENANT_A, CERT_CLIENT, clientCert.pemPkcs1(), settings), GRAPH);
+
+    assertThat(EntraStandIn.appIdOf(token.getToken())).isEqualTo(CERT_CLIENT);
+  }
+
+  @Test
+  void ecKeyIsRefusedUpFrontWithoutQuotingTheKey() {
+    ClientCertificate ec = EntraStandIn.clientCertificate("ec client", "EC");
+    String keyBase64 = new String(ec.pem(), StandardCharsets.US_ASCII).split("-----BEGIN PRIVATE KEY-----")[1]
+        .split("\n")[1];
+
+    Throwable thrown = catchThrowable(() -> TokenCredentials.clientCertificatePem(TENANT_A, CERT_CLIENT, ec.pem(),
+        settings));
+
+    assertThat(thrown).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not RSA");
+    assertThat(messages(thrown)).doesNotContain(keyBase64);
+  }
+
+  @Test
+  void pemWithoutKeyIsRefusedUpFront() {
+    byte[] certOnly = new String(clientCert.pem(), StandardCharsets.US_ASCII).split("-----BEGIN PRIVATE KEY-----")[0]
+        .getBytes(StandardCharsets.US_ASCII);
+
+    assertThat(catchThrowable(() -> TokenCredentials.clientCertificatePem(TENANT_A, CERT_CLIENT, certOnly, settings)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessage("the certificate PEM holds no private key");
   }
 
   @Test
@@ -156,6 +182,13 @@ class TokenCredentialsIT {
     assertThat(thrown).isNotNull();
     System.out.println("wrong secret -> " + describe(thrown));
     assertThat(thrown.getMessage()).contains("AADSTS7000215");
+    assertThat(thrown).isExactlyInstanceOf(RuntimeException.class)
+        .hasCauseInstanceOf(java.util.concurrent.ExecutionException.class)
+        .hasRootCauseInstanceOf(MsalServiceException.class);
+    MsalServiceException entraError = (MsalServiceException) thrown.getCause().getCause();
+    assertThat(entraError.statusCode()).isEqualTo(401);
+    assertThat(entraError.errorCode()).isEqualTo("invalid_client");
+    assertThat(entraError.getMessage()).startsWith("AADSTS7000215: Invalid client secret provided.");
     assertThat(messages(thrown)).doesNotContain(wrong).doesNotContain(SECRET);
   }
 
@@ -211,6 +244,50 @@ class TokenCredentialsIT {
   }
 
   @Test
+  void onAnEphemeralPortMsalsCacheMissesEveryTime() {
+    // documents the artefact the 443 test avoids: with a port in the authority host every call is a token request
+    try (EntraStandIn other = EntraStandIn.start()) {
+      other.registerSecretClient(TENANT_A, SECRET_CLIENT, SECRET);
+      TokenCredential credential = TokenCredentials.clientSecret(TENANT_A, SECRET_CLIENT, SECRET,
+          new AzureIdentitySettings(other.authorityHost(), true, other.httpClient()));
+      for (int i = 0; i < 5; i++) {
+        token(credential, GRAPH);
+      }
+      assertThat(other.authorityHost().getPort()).isPositive();
+      assertThat(other.tokenRequests()).isEqualTo(5);
+      assertThat(other.requestLog()).allMatch(r -> r.startsWith("POST /" + TENANT_A + "/oauth2/v2.0/token"));
+    }
+  }
+
+  @Test
+  void withInstanceDiscoveryDisabledMsalCallsOnlyTheTokenEndpoint() {
+    try (EntraStandIn other = EntraStandIn.start()) {
+      other.registerSecretClient(TENANT_A, SECRET_CLIENT, SECRET);
+      token(TokenCredentials.clientSecret(TENANT_A, SECRET_CLIENT, SECRET,
+          new AzureIdentitySettings(other.authorityHost(), true, other.httpClient())), GRAPH);
+      assertThat(other.requestLog()).containsExactly("POST /" + TENANT_A + "/oauth2/v2.0/token");
+      assertThat(other.scopesRequested()).containsExactly(GRAPH);
+    }
+  }
+
+  /**
+   * How azure-identity 1.19 / MSAL 1.26 surface an Entra error: getTokenSync throws a bare RuntimeException wrapping an
+   * ExecutionException wrapping MSAL's MsalServiceException (message = Entra's error_description); the async getToken
+   * fails with the MsalServiceException itself. Neither is a ClientAuthenticationException.
+   */
+  @Test
+  void asyncGetTokenSurfacesTheSameAadstsCode() {
+    Throwable thrown = catchThrowable(() -> TokenCredentials.clientSecret(TENANT_A, SECRET_CLIENT, "nope-wrong", settings)
+        .getToken(new TokenRequestContext().addScopes(GRAPH)).block());
+
+    System.out.println("async wrong secret -> " + describe(thrown));
+    assertThat(thrown).isInstanceOf(MsalServiceException.class).hasMessageStartingWith("AADSTS7000215: ");
+    assertThat(((MsalServiceException) thrown).statusCode()).isEqualTo(401);
+    assertThat(((MsalServiceException) thrown).errorCode()).isEqualTo("invalid_client");
+    assertThat(messages(thrown)).doesNotContain("nope-wrong");
+  }
+
+  @Test
   void twoTenantsTwoCredentialsEachTokenCarriesItsOwnTenant() {
     TokenCredential a = TokenCredentials.clientSecret(TENANT_A, SECRET_CLIENT, SECRET, settings);
     TokenCredential b = TokenCredentials.clientSecret(TENANT_B, SECRET_CLIENT, SECRET, settings);
@@ -250,8 +327,4 @@ class TokenCredentialsIT {
     return all.toString();
   }
 
-  @SuppressWarnings("unused")
-  private static byte[] bytes(String s) {
-    return s.getBytes(StandardCharsets.UTF_8);
-  }
 }

@@ -735,6 +735,18 @@ public final class EntraStandIn implements AutoCloseable {
    */
   public record ClientCertificate(X509Certificate certificate, PrivateKey privateKey, byte[] pem) {
 
+    /** The certificate then the RSA key as PKCS#1 ({@code BEGIN RSA PRIVATE KEY}), as cert-manager writes tls.key. */
+    public byte[] pemPkcs1() {
+      try {
+        byte[] pkcs1 = org.bouncycastle.asn1.pkcs.PrivateKeyInfo.getInstance(privateKey.getEncoded())
+            .parsePrivateKey().toASN1Primitive().getEncoded();
+        return (EntraStandIn.pem("CERTIFICATE", certificate.getEncoded()) + EntraStandIn.pem("RSA PRIVATE KEY", pkcs1))
+            .getBytes(StandardCharsets.US_ASCII);
+      } catch (IOException | GeneralSecurityException e) {
+        throw new IllegalStateException("cannot write the PKCS#1 PEM", e);
+      }
+    }
+
     /** The certificate and key as a PKCS#12 protected with {@code password} ({@code ""} for the empty password). */
     public byte[] pfx(String password) {
       try {
@@ -756,15 +768,33 @@ public final class EntraStandIn implements AutoCloseable {
     }
   }
 
+  /** A self-signed RSA 2048 client certificate, valid for a day. */
   public static ClientCertificate clientCertificate(String commonName) {
+    return clientCertificate(commonName, "RSA");
+  }
+
+  /** A self-signed client certificate with an {@code "RSA"} (2048) or {@code "EC"} (P-256) key, valid for a day. */
+  public static ClientCertificate clientCertificate(String commonName, String keyAlgorithm) {
     try {
-      KeyPair keyPair = rsaKeyPair();
+      KeyPair keyPair;
+      String signature;
+      if (keyAlgorithm.equals("EC")) {
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+        generator.initialize(new java.security.spec.ECGenParameterSpec("secp256r1"), RANDOM);
+        keyPair = generator.generateKeyPair();
+        signature = "SHA256withECDSA";
+      } else {
+        keyPair = rsaKeyPair();
+        signature = "SHA256withRSA";
+      }
       Instant now = Instant.now();
       X500Principal subject = new X500Principal("CN=" + commonName);
       JcaX509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(subject, new BigInteger(64, RANDOM),
           Date.from(now.minus(Duration.ofMinutes(5))), Date.from(now.plus(Duration.ofDays(1))), subject,
           keyPair.getPublic());
-      X509Certificate certificate = sign(builder, keyPair.getPrivate());
+      var signer = new JcaContentSignerBuilder(signature).setProvider(BC).build(keyPair.getPrivate());
+      X509Certificate certificate = new JcaX509CertificateConverter().setProvider(BC)
+          .getCertificate(builder.build(signer));
       String pem = pem("CERTIFICATE", certificate.getEncoded()) + pem("PRIVATE KEY", keyPair.getPrivate().getEncoded());
       return new ClientCertificate(certificate, keyPair.getPrivate(), pem.getBytes(StandardCharsets.US_ASCII));
     } catch (GeneralSecurityException | org.bouncycastle.operator.OperatorCreationException e) {
