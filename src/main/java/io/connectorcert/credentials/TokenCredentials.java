@@ -33,14 +33,18 @@ public final class TokenCredentials {
   }
 
   /**
-   * An app registration's certificate, as PEM: the certificate and its unencrypted private key (PKCS#8
-   * {@code BEGIN PRIVATE KEY}) concatenated, as in a {@code tls.crt} + {@code tls.key} pair.
+   * An app registration's certificate, as PEM: the certificate (chain) and its unencrypted RSA private key
+   * concatenated, as in a {@code tls.crt} + {@code tls.key} pair. The key may be PKCS#8 ({@code BEGIN PRIVATE KEY})
+   * or PKCS#1 ({@code BEGIN RSA PRIVATE KEY}, cert-manager's default): azure-identity itself reads only PKCS#8 RSA,
+   * so the PEM is re-encoded in memory first.
+   *
+   * @throws IllegalArgumentException when there is no certificate, no key, an encrypted key or a non-RSA key
    */
   public static TokenCredential clientCertificatePem(
       String tenantId, String clientId, byte[] pemCertificateAndKey, AzureIdentitySettings settings) {
     requireBytes(pemCertificateAndKey, "pemCertificateAndKey");
     ClientCertificateCredentialBuilder builder = new ClientCertificateCredentialBuilder()
-        .pemCertificate(new ByteArrayInputStream(pemCertificateAndKey.clone()));
+        .pemCertificate(new ByteArrayInputStream(PemForAzureIdentity.normalize(pemCertificateAndKey)));
     return configure(builder, tenantId, clientId, settings).build();
   }
 
