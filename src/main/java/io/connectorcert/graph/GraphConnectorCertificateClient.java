@@ -18,6 +18,7 @@ import java.util.regex.Pattern;
 
 import com.azure.core.credential.TokenCredential;
 import com.azure.core.exception.ClientAuthenticationException;
+import com.microsoft.aad.msal4j.MsalServiceException;
 import com.microsoft.graph.beta.identity.apiconnectors.item.uploadclientcertificate.UploadClientCertificatePostRequestBody;
 import com.microsoft.graph.beta.models.ClientCertificateAuthentication;
 import com.microsoft.graph.beta.models.IdentityApiConnector;
@@ -198,6 +199,15 @@ public final class GraphConnectorCertificateClient implements ConnectorCertifica
     ApiException api = find(thrown, ApiException.class);
     if (api != null) {
       return fromResponse(method, api);
+    }
+    MsalServiceException entra = find(thrown, MsalServiceException.class);
+    if (entra != null) {
+      // Entra answered the token request with an error: AADSTS codes are the user's to fix, 429/5xx are transient
+      int status = entra.statusCode() == null ? 0 : entra.statusCode();
+      var kind = status == 429 || status >= 500 ? GraphFailure.Kind.UNAVAILABLE : GraphFailure.Kind.UNAUTHENTICATED;
+      return new GraphFailure(kind, 0, aadsts(entra.getMessage()), null, null,
+          "no Graph token: Entra answered " + (status == 0 ? "" : status + " ") + entra.errorCode() + " "
+              + tokenErrorSummary(entra.getMessage()), null);
     }
     ClientAuthenticationException auth = find(thrown, ClientAuthenticationException.class);
     if (auth != null) {

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
 
 import io.connectorcert.ConnectorCertOperator;
 import io.connectorcert.api.v1alpha1.ApiConnectorCertificate;
@@ -51,11 +52,12 @@ public final class OperatorHarness implements AutoCloseable {
   private ConnectorCertOperator operator;
   private KubernetesClient operatorClient;
 
-  private OperatorHarness(Map<String, String> env, SecretCredentials secretCredentials) {
+  private OperatorHarness(Map<String, String> env, SecretCredentials secretCredentials,
+      UnaryOperator<GraphStandIn.Builder> graphSettings) {
     this.secretCredentials = secretCredentials;
     kubernetes = EmbeddedKubernetes.start();
     client = kubernetes.client();
-    graph = GraphStandIn.builder().acceptTokens(Set.of(TOKEN)).start();
+    graph = graphSettings.apply(GraphStandIn.builder().acceptTokens(Set.of(TOKEN))).start();
     var settings = new HashMap<>(env);
     settings.putIfAbsent(OperatorConfig.GRAPH_ENDPOINT, graph.endpoint().toString());
     config = OperatorConfig.fromEnvironment(settings);
@@ -73,7 +75,13 @@ public final class OperatorHarness implements AutoCloseable {
 
   /** With credentials Secrets turned into real credentials by {@code secretCredentials}. */
   public static OperatorHarness start(Map<String, String> env, SecretCredentials secretCredentials) {
-    var harness = new OperatorHarness(env, secretCredentials);
+    return start(env, secretCredentials, UnaryOperator.identity());
+  }
+
+  /** ... and a Graph stand-in set up by {@code graphSettings} (token checks, tenants). */
+  public static OperatorHarness start(Map<String, String> env, SecretCredentials secretCredentials,
+      UnaryOperator<GraphStandIn.Builder> graphSettings) {
+    var harness = new OperatorHarness(env, secretCredentials, graphSettings);
     harness.startOperator();
     return harness;
   }
@@ -106,10 +114,14 @@ public final class OperatorHarness implements AutoCloseable {
   }
 
   public Secret secret(String name, Map<String, byte[]> data) {
+    return secret(NAMESPACE, name, data);
+  }
+
+  public Secret secret(String namespace, String name, Map<String, byte[]> data) {
     var encoded = new HashMap<String, String>();
     data.forEach((k, v) -> encoded.put(k, Base64.getEncoder().encodeToString(v)));
     var secret = new SecretBuilder()
-        .withMetadata(new ObjectMetaBuilder().withName(name).withNamespace(NAMESPACE).build())
+        .withMetadata(new ObjectMetaBuilder().withName(name).withNamespace(namespace).build())
         .withData(encoded)
         .build();
     return client.resource(secret).createOr(NonDeletingOperation::update);
