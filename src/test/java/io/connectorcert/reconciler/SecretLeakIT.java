@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 import org.junit.jupiter.api.AfterAll;
@@ -21,7 +22,17 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import ch.qos.logback.classic.Level;
+import io.connectorcert.api.v1alpha1.ApiConnectorCertificate;
+import io.connectorcert.api.v1alpha1.ApiConnectorCertificateSpec;
+import io.connectorcert.api.v1alpha1.CertificateSecretRef;
+import io.connectorcert.api.v1alpha1.CredentialsSecretRef;
 import io.connectorcert.api.v1alpha1.Reasons;
+import io.connectorcert.config.OperatorConfig;
+import io.connectorcert.credentials.AzureSecretCredentials;
+import io.connectorcert.graph.TokenPermissions;
+import io.connectorcert.standin.RecordedRequest;
+import io.connectorcert.support.EntraStandIn;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.connectorcert.standin.Fault;
 import io.connectorcert.support.LogCapture;
 import io.connectorcert.support.OperatorHarness;
@@ -41,6 +52,7 @@ class SecretLeakIT {
   @TempDir
   static Path dir;
   static OperatorHarness harness;
+  static EntraStandIn entra;
   static LogCapture logs;
   static final List<String> secretStrings = new ArrayList<>();
   static final Set<String> secretWindows = new HashSet<>();
@@ -48,13 +60,23 @@ class SecretLeakIT {
   @BeforeAll
   static void start() {
     logs = LogCapture.install(Level.DEBUG);
-    harness = OperatorHarness.start();
+    entra = EntraStandIn.start();
+    harness = OperatorHarness.start(
+        Map.of(OperatorConfig.AZURE_AUTHORITY_HOST, entra.authorityHost().toString()),
+        new AzureSecretCredentials(entra.httpClient(), Optional.empty()),
+        graph -> graph.acceptTokens(token -> OperatorHarness.TOKEN.equals(token)
+            || EntraStandIn.tenantOf(token) != null));
   }
 
   @AfterAll
   static void stop() {
     harness.close();
+    entra.close();
     LogCapture.install(Level.INFO);
+  }
+
+  static byte[] bytes(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
   }
 
   static void remember(String secret) {
@@ -116,7 +138,34 @@ class SecretLeakIT {
     harness.secret("leak-pem", Map.of("tls.crt", TestCertificates.certPem(certificate), "tls.key", key));
     harness.resource("leak-pem", "conn-leak-pem", "leak-pem", null);
 
+    // credentials Secrets: a client secret, and a client certificate with its key
+    var tenant = "eeeeeeee-0000-0000-0000-00000000000e";
+    entra.registerSecretClient(tenant, "0000000f-0000-0000-0000-000000000001", "Leak-Client-Secret-Value",
+        TokenPermissions.REQUIRED_ROLE);
+    remember("Leak-Client-Secret-Value");
+    harness.secret("leak-tenant-secret", Map.of("tenantId", bytes(tenant),
+        "clientId", bytes("0000000f-0000-0000-0000-000000000001"), "clientSecret", bytes("Leak-Client-Secret-Value")));
+    var clientCertificate = EntraStandIn.clientCertificate("leak-client");
+    entra.registerCertificateClient(tenant, "0000000f-0000-0000-0000-000000000002", clientCertificate.certificate(),
+        TokenPermissions.REQUIRED_ROLE);
+    rememberPem(clientCertificate.pem());
+    harness.secret("leak-tenant-certificate", Map.of("tenantId", bytes(tenant),
+        "clientId", bytes("0000000f-0000-0000-0000-000000000002"), "clientCertificate", clientCertificate.pem()));
+    for (var kind : List.of("secret", "certificate")) {
+      harness.graph.addConnector("conn-leak-" + kind, kind, "https://api.contoso.com/" + kind);
+      harness.keystoreSecret("leak-" + kind + "-tls", TestCertificates.pfx(certificate, LEGACY_RC2, ""));
+      var resource = new ApiConnectorCertificate();
+      resource.setMetadata(new ObjectMetaBuilder().withName("leak-" + kind).withNamespace(OperatorHarness.NAMESPACE)
+          .build());
+      resource.setSpec(new ApiConnectorCertificateSpec("conn-leak-" + kind,
+          new CertificateSecretRef("leak-" + kind + "-tls", null), null,
+          new CredentialsSecretRef("leak-tenant-" + kind), null, null));
+      harness.client.resource(resource).create();
+    }
+
     harness.awaitReady("leak-ok", "True", Reasons.UPLOADED);
+    harness.awaitReady("leak-secret", "True", Reasons.UPLOADED);
+    harness.awaitReady("leak-certificate", "True", Reasons.UPLOADED);
     harness.awaitReady("leak-wrong", "False", Reasons.WRONG_PASSWORD);
     harness.awaitReady("leak-pem", "False", Reasons.GRAPH_REJECTED);
     var reconciles = harness.reconciles.of("leak-ok");
@@ -124,12 +173,18 @@ class SecretLeakIT {
     await().atMost(Duration.ofSeconds(20)).until(() -> harness.reconciles.of("leak-ok") > reconciles);
 
     // the embedded API server's own logs print Secrets as stored: that is the cluster's side, not the operator's
+    // every access token Graph saw, the operator's and Entra's
+    harness.graph.requests().stream().map(RecordedRequest::token).distinct().forEach(SecretLeakIT::remember);
+    assertThat(harness.graph.requests()).extracting(RecordedRequest::token)
+        .filteredOn(token -> !OperatorHarness.TOKEN.equals(token)).isNotEmpty()
+        .allMatch(token -> EntraStandIn.tenantOf(token) != null);
+
     var written = new ArrayList<String>(logs.lines().stream()
         .filter(line -> !line.startsWith("io.fabric8.kubernetes.client.server.mock")
             && !line.startsWith("io.fabric8.mockwebserver"))
         .toList());
     var serialization = new KubernetesSerialization();
-    for (var name : List.of("leak-ok", "leak-wrong", "leak-pem")) {
+    for (var name : List.of("leak-ok", "leak-wrong", "leak-pem", "leak-secret", "leak-certificate")) {
       written.add(serialization.asJson(harness.get(name).getStatus()));
       harness.events(name).stream().map(Event::getMessage).forEach(written::add);
     }
