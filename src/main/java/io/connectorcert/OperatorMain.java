@@ -13,6 +13,7 @@ import io.connectorcert.config.OperatorConfig;
 import io.connectorcert.demo.Demo;
 import io.connectorcert.credentials.AzureSecretCredentials;
 import io.connectorcert.graph.GraphClients;
+import io.connectorcert.graph.GraphTraffic;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.javaoperatorsdk.operator.OperatorException;
 
@@ -51,7 +52,8 @@ public final class OperatorMain {
     var operatorCredential = new DefaultAzureCredentialBuilder().build();
     // credentials Secrets (per resource, per namespace) become credentials of their own, built on first use
     var graph = new GraphClients(operatorCredential,
-        new AzureSecretCredentials(null, config.federatedTokenFile()), GRAPH_CALL_TIMEOUT);
+        new AzureSecretCredentials(null, config.federatedTokenFile()), GRAPH_CALL_TIMEOUT,
+        GraphTraffic.of(config.graphMaxConcurrency(), config.graphRateLimit()));
     var client = new KubernetesClientBuilder().build();
 
     var target = config.defaultTarget();

@@ -27,7 +27,9 @@ public record OperatorConfig(
     Set<String> watchNamespaces,
     Duration resyncInterval,
     int httpPort,
-    String instanceName) {
+    String instanceName,
+    int graphMaxConcurrency,
+    double graphRateLimit) {
 
   public static final String GRAPH_CLOUD = "GRAPH_CLOUD";
   public static final String GRAPH_ENDPOINT = "GRAPH_ENDPOINT";
@@ -37,6 +39,8 @@ public record OperatorConfig(
   public static final String WATCH_NAMESPACES = "WATCH_NAMESPACES";
   public static final String RESYNC_INTERVAL = "RESYNC_INTERVAL";
   public static final String HTTP_PORT = "HTTP_PORT";
+  public static final String GRAPH_MAX_CONCURRENCY = "GRAPH_MAX_CONCURRENCY";
+  public static final String GRAPH_RATE_LIMIT = "GRAPH_RATE_LIMIT";
   /** Set by Kubernetes to the pod name; names this replica in Events. */
   public static final String HOSTNAME = "HOSTNAME";
 
@@ -88,7 +92,9 @@ public record OperatorConfig(
         namespaces(env.getOrDefault(WATCH_NAMESPACES, "")),
         duration(RESYNC_INTERVAL, env.getOrDefault(RESYNC_INTERVAL, ""), Duration.ofMinutes(10)),
         port(env.getOrDefault(HTTP_PORT, "")),
-        env.getOrDefault(HOSTNAME, "").isBlank() ? "connector-cert-operator" : env.get(HOSTNAME).trim());
+        env.getOrDefault(HOSTNAME, "").isBlank() ? "connector-cert-operator" : env.get(HOSTNAME).trim(),
+        (int) positiveNumber(GRAPH_MAX_CONCURRENCY, env.getOrDefault(GRAPH_MAX_CONCURRENCY, ""), 8, true),
+        positiveNumber(GRAPH_RATE_LIMIT, env.getOrDefault(GRAPH_RATE_LIMIT, ""), 10, false));
   }
 
   static Optional<URI> optionalUrl(String variable, String value) {
@@ -159,6 +165,21 @@ public record OperatorConfig(
       throw invalid(variable, value, "must be positive");
     }
     return parsed;
+  }
+
+  static double positiveNumber(String variable, String value, double defaultValue, boolean whole) {
+    if (value.isBlank()) {
+      return defaultValue;
+    }
+    try {
+      var number = whole ? Integer.parseInt(value.trim()) : Double.parseDouble(value.trim());
+      if (!(number > 0) || Double.isInfinite(number) || number > 100_000) {
+        throw invalid(variable, value, "must be a positive number up to 100000");
+      }
+      return number;
+    } catch (NumberFormatException e) {
+      throw invalid(variable, value, whole ? "expected a whole number" : "expected a number (requests per second)");
+    }
   }
 
   static int port(String value) {

@@ -20,6 +20,7 @@ import io.connectorcert.api.v1alpha1.ApiConnectorCertificate;
 import io.connectorcert.api.v1alpha1.ApiConnectorCertificateStatus;
 import io.connectorcert.config.OperatorConfig;
 import io.connectorcert.graph.GraphClients;
+import io.connectorcert.graph.GraphTraffic;
 import io.connectorcert.standin.GraphStandIn;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -77,7 +78,7 @@ public final class Demo {
       // the operator-wide credential only: the demo's resource names no credentials Secret
       try (var graphClient = new GraphClients(new StaticTokenCredential(DEMO_TOKEN), (source, authority) -> {
         throw new IllegalStateException("the demo has no Entra for credentials Secrets");
-      }, Duration.ofSeconds(30));
+      }, Duration.ofSeconds(30), GraphTraffic.of(config.graphMaxConcurrency(), config.graphRateLimit()));
           var operatorClient = kubernetes.newClient();
           var operator = ConnectorCertOperator.start(operatorClient, graphClient, config, Clock.systemUTC())) {
 

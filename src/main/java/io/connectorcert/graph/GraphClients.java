@@ -15,7 +15,8 @@ import io.connectorcert.credentials.GraphRoute;
 import io.connectorcert.credentials.SecretCredentials;
 
 /**
- * One Graph client per (credential, Graph endpoint, API version) and one token credential per (credential,
+ * One Graph client per (credential, Graph endpoint, API version), all sharing one {@link GraphTraffic} budget, and
+ * one token credential per (credential,
  * authority), so tokens are fetched once per credential and reused until they near expiry. A credentials Secret whose
  * material changes gets a new credential at once; the old one is dropped.
  */
@@ -31,15 +32,18 @@ public final class GraphClients implements ConnectorClients, AutoCloseable {
   private final TokenCredential operatorCredential;
   private final SecretCredentials secretCredentials;
   private final Duration callTimeout;
+  private final GraphTraffic traffic;
   private final Map<CredentialKey, TokenCredential> credentials = new HashMap<>();
   private final Map<ClientKey, GraphConnectorCertificateClient> clients = new HashMap<>();
   /** The identity last seen for each credentials Secret (namespace/name). */
   private final Map<String, String> secretIdentities = new HashMap<>();
 
-  public GraphClients(TokenCredential operatorCredential, SecretCredentials secretCredentials, Duration callTimeout) {
+  public GraphClients(TokenCredential operatorCredential, SecretCredentials secretCredentials, Duration callTimeout,
+      GraphTraffic traffic) {
     this.operatorCredential = operatorCredential;
     this.secretCredentials = secretCredentials;
     this.callTimeout = callTimeout;
+    this.traffic = traffic;
   }
 
   @Override
@@ -51,7 +55,8 @@ public final class GraphClients implements ConnectorClients, AutoCloseable {
             ? secretCredentials.create(fromSecret, key.authorityHost())
             : operatorCredential);
     return clients.computeIfAbsent(new ClientKey(credentialKey, target.graphEndpoint(), target.apiVersion()),
-        key -> new GraphConnectorCertificateClient(credential, key.graphEndpoint(), key.apiVersion(), callTimeout));
+        key -> new GraphConnectorCertificateClient(credential, key.graphEndpoint(), key.apiVersion(), callTimeout,
+            traffic));
   }
 
   /** The credential's identity; a Secret whose material changed retires the clients of its old identity. */

@@ -69,6 +69,12 @@ public final class GraphConnectorCertificateClient implements ConnectorCertifica
    */
   public GraphConnectorCertificateClient(TokenCredential credential, URI graphEndpoint, String apiVersion,
       Duration callTimeout) {
+    this(credential, graphEndpoint, apiVersion, callTimeout, GraphTraffic.unlimited());
+  }
+
+  /** As above, with every HTTP attempt (SDK retries included) taking a permit from the operator's shared budget. */
+  public GraphConnectorCertificateClient(TokenCredential credential, URI graphEndpoint, String apiVersion,
+      Duration callTimeout, GraphTraffic traffic) {
     Objects.requireNonNull(credential, "credential");
     Objects.requireNonNull(callTimeout, "callTimeout");
     this.endpoint = normalise(graphEndpoint);
@@ -95,9 +101,17 @@ public final class GraphConnectorCertificateClient implements ConnectorCertifica
         .retryOnConnectionFailure(false)
         // innermost application interceptor: sees every attempt, so the last one recorded is the final answer
         .addInterceptor(chain -> {
-          okhttp3.Response response = chain.proceed(chain.request());
+          okhttp3.Response response;
+          try (var permit = traffic.acquire()) {
+            response = chain.proceed(chain.request());
+          }
           lastResponse.set(new ResponseFacts(response.code(), response.header("request-id"),
               response.header("Retry-After")));
+          if (response.code() == 429) {
+            // one resource throttled means all are: the whole budget waits
+            var wait = retryAfter(response.header("Retry-After"));
+            traffic.slowDown(wait == null ? Duration.ofSeconds(1) : wait);
+          }
           return response;
         })
         .build();
@@ -234,6 +248,11 @@ public final class GraphConnectorCertificateClient implements ConnectorCertifica
       return new GraphFailure(GraphFailure.Kind.REJECTED, status, null, wire == null ? null : wire.requestId(), null,
           "Graph answered " + method + (status == 0 ? "" : " " + status)
               + " with a body that is not a connector (unparseable JSON)", null);
+    }
+    GraphTraffic.Throttled held = find(thrown, GraphTraffic.Throttled.class);
+    if (held != null) {
+      return new GraphFailure(GraphFailure.Kind.UNAVAILABLE, 0, null, null, held.waitFor(),
+          "Graph " + method + " not sent: " + held.getMessage(), null);
     }
     IOException io = find(thrown, IOException.class);
     if (io != null) {

@@ -24,6 +24,7 @@ import io.connectorcert.demo.EmbeddedKubernetes;
 import io.connectorcert.demo.StaticTokenCredential;
 import io.connectorcert.credentials.SecretCredentials;
 import io.connectorcert.graph.GraphClients;
+import io.connectorcert.graph.GraphTraffic;
 import io.connectorcert.standin.GraphStandIn;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -91,7 +92,8 @@ public final class OperatorHarness implements AutoCloseable {
   }
 
   public synchronized void startOperator() {
-    graphClients = new GraphClients(credential, secretCredentials, Duration.ofSeconds(10));
+    graphClients = new GraphClients(credential, secretCredentials, Duration.ofSeconds(10),
+        GraphTraffic.of(config.graphMaxConcurrency(), config.graphRateLimit()));
     operatorClient = kubernetes.newClient();
     operator = ConnectorCertOperator.start(operatorClient, graphClients, config, Clock.systemUTC(), reconciles);
   }
