@@ -45,7 +45,8 @@ public final class GraphTraffic {
 
   public GraphTraffic(int maxConcurrent, double ratePerSecond, Duration maxWait, LongSupplier nanoTime) {
     this.inFlight = new Semaphore(maxConcurrent, true);
-    this.bucket = new TokenBucket(ratePerSecond, Math.max(1.0, ratePerSecond), nanoTime.getAsLong());
+    // no burst: the rate holds over any one-second window, which is what Graph's throttling counts
+    this.bucket = new TokenBucket(ratePerSecond, 1.0, nanoTime.getAsLong());
     this.maxWait = maxWait;
     this.nanoTime = nanoTime;
   }
