@@ -24,13 +24,13 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
  * Plays cert-manager's part in the demo: a fresh self-signed certificate written as a PKCS#12 keystore the way Java
  * 17 writes one (AES-256, which B2C itself would refuse; the operator re-encodes it).
  */
-final class DemoCertificates {
+public final class DemoCertificates {
 
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private DemoCertificates() {}
 
-  static byte[] keystore(String commonName, Duration validity, char[] password) {
+  public static byte[] keystore(String commonName, Duration validity, char[] password) {
     try {
       var generator = KeyPairGenerator.getInstance("RSA");
       generator.initialize(2048, RANDOM);
