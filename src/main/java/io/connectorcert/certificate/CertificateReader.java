@@ -52,6 +52,8 @@ public final class CertificateReader {
 
   /** Inputs above this size are refused before any parsing. */
   public static final int MAX_INPUT_BYTES = 1024 * 1024;
+  /** Leaf issuers beyond this are not a chain but a bundle; uploading them would bloat every sign-up call. */
+  public static final int MAX_CHAIN = 10;
 
   private static final Pattern PEM_CERTIFICATE =
       Pattern.compile("-----BEGIN CERTIFICATE-----[A-Za-z0-9+/=\\s]++-----END CERTIFICATE-----");
@@ -130,7 +132,7 @@ public final class CertificateReader {
             chain.add(c);
           }
         }
-        return new Ok(new SecretCertificate(leaf, privateKey, chain));
+        return accepted(new SecretCertificate(leaf, privateKey, chain));
       }
       if (sawKey) {
         return problem(Reason.NO_PRIVATE_KEY, "the private key in the PKCS#12 does not match its certificate");
@@ -225,7 +227,7 @@ public final class CertificateReader {
     for (PrivateKey key : keys) {
       for (X509Certificate candidate : certificates) {
         if (keyMatches(key, candidate.getPublicKey())) {
-          return new Ok(new SecretCertificate(candidate, key, issuerOrder(candidate, certificates)));
+          return accepted(new SecretCertificate(candidate, key, issuerOrder(candidate, certificates)));
         }
       }
     }
@@ -361,5 +363,13 @@ public final class CertificateReader {
 
   private static Problem problem(Reason reason, String message) {
     return new Problem(reason, message);
+  }
+
+  private static CertificateRead accepted(SecretCertificate certificate) {
+    if (certificate.chain().size() > MAX_CHAIN) {
+      return problem(Reason.INVALID_CERTIFICATE, "the certificate comes with " + certificate.chain().size()
+          + " chain certificates; at most " + MAX_CHAIN + " are accepted: keep the leaf and its issuers only");
+    }
+    return new Ok(certificate);
   }
 }

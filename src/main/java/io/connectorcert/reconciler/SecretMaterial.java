@@ -21,6 +21,7 @@ public final class SecretMaterial {
   public static final String KEYSTORE_KEY = "keystore.p12";
   public static final String TLS_CRT = "tls.crt";
   public static final String TLS_KEY = "tls.key";
+  static final int MAX_PASSWORD_BYTES = 1024;
 
   private SecretMaterial() {}
 
@@ -94,6 +95,11 @@ public final class SecretMaterial {
     if (value == null) {
       return new PasswordProblem(new Outcome.UserProblem(Reasons.SECRET_KEY_NOT_FOUND,
           "password Secret " + ref.name() + " has no key " + ref.keyOrDefault(), Optional.empty()));
+    }
+    if (value.length > MAX_PASSWORD_BYTES) {
+      return new PasswordProblem(new Outcome.UserProblem(Reasons.WRONG_PASSWORD, "password Secret " + ref.name()
+          + " key " + ref.keyOrDefault() + " holds " + value.length + " bytes; a PKCS#12 password is at most "
+          + MAX_PASSWORD_BYTES, Optional.empty()));
     }
     return new PasswordValue(new String(value, StandardCharsets.UTF_8).toCharArray());
   }

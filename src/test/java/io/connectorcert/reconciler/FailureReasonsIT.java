@@ -5,7 +5,10 @@ import static io.connectorcert.support.TestCertificates.Encoding.LEGACY_RC2;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -18,6 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 import io.connectorcert.api.v1alpha1.ApiConnectorCertificateStatus;
 import io.connectorcert.api.v1alpha1.Reasons;
+import io.connectorcert.certificate.CertificateRead;
+import io.connectorcert.certificate.CertificateReader;
 import io.connectorcert.standin.Fault;
 import io.connectorcert.support.OperatorHarness;
 import io.connectorcert.support.TestCertificates;
@@ -238,5 +243,88 @@ class FailureReasonsIT {
     var status = harness.awaitReady("shared-second", "False", Reasons.CONNECTOR_CONFLICT);
     assertThat(message(status)).contains("shared-first");
     assertThat(harness.graph.uploads(connector)).isEqualTo(1);
+  }
+
+  // ---------------------------------------------------------------------------------------- bad input: limits
+
+  @Test
+  void aKeystoreOverOneMebibyteIsRefusedUnread() {
+    var connector = connector("huge");
+    var huge = new byte[CertificateReader.MAX_INPUT_BYTES + 1];
+    new java.util.Random(1).nextBytes(huge);
+    harness.keystoreSecret("huge-tls", huge);
+    harness.resource("huge", connector, "huge-tls", null);
+    var status = assertSettledOn("huge", Reasons.INVALID_CERTIFICATE, connector);
+    assertThat(message(status)).contains("huge-tls");
+  }
+
+  @Test
+  void aPfxWithThousandsOfCertificatesIsRefused() throws Exception {
+    var connector = connector("thousands");
+    var read = (CertificateRead.Ok) CertificateReader.readPkcs12(TestCertificates.pfx(certificate, LEGACY_RC2, "pw"),
+        "pw".toCharArray());
+    var store = KeyStore.getInstance("PKCS12");
+    store.load(null, null);
+    store.setKeyEntry("key", read.certificate().privateKey(), "pw".toCharArray(),
+        new Certificate[] {read.certificate().leaf()});
+    for (int i = 0; i < 3000; i++) {
+      store.setCertificateEntry("extra-" + i, read.certificate().leaf());
+    }
+    var out = new ByteArrayOutputStream();
+    store.store(out, "pw".toCharArray());
+    harness.keystoreSecret("thousands-tls", out.toByteArray());
+    harness.password("thousands-pw", "pw");
+    harness.resource("thousands", connector, "thousands-tls", "thousands-pw");
+    assertSettledOn("thousands", Reasons.INVALID_CERTIFICATE, connector);
+  }
+
+  @Test
+  void aCertificateBundleInsteadOfAChainIsRefused() {
+    var connector = connector("bundle");
+    var parts = new byte[13][];
+    parts[0] = TestCertificates.certPem(certificate);
+    for (int i = 1; i < parts.length; i++) {
+      parts[i] = TestCertificates.certPem(TestCertificates.generate(dir, "bundled-" + i));
+    }
+    harness.secret("bundle-tls", Map.of("tls.crt", concat(parts), "tls.key", TestCertificates.pkcs8Key(certificate)));
+    harness.resource("bundle", connector, "bundle-tls", null);
+    var status = assertSettledOn("bundle", Reasons.INVALID_CERTIFICATE, connector);
+    assertThat(message(status)).contains("12 chain certificates");
+  }
+
+  @Test
+  void aHugePasswordIsRefusedWithoutEchoingIt() {
+    var connector = connector("hugepw");
+    var password = "p".repeat(4096);
+    harness.keystoreSecret("hugepw-tls", TestCertificates.pfx(certificate, LEGACY_RC2, "pw"));
+    harness.password("hugepw-pw", password);
+    harness.resource("hugepw", connector, "hugepw-tls", "hugepw-pw");
+    var status = assertSettledOn("hugepw", Reasons.WRONG_PASSWORD, connector);
+    assertThat(message(status)).contains("hugepw-pw").contains("at most 1024").doesNotContain("pppppppp");
+  }
+
+  @Test
+  void aPemOfJunkIsRefusedAndAPemWithJunkAroundItIsUploaded() {
+    var connector = connector("junkpem");
+    harness.secret("junkpem-tls", Map.of("tls.crt", "-----BEGIN CERTIFICATE-----\nnot base64 at all\n"
+        .getBytes(StandardCharsets.UTF_8), "tls.key", TestCertificates.pkcs8Key(certificate)));
+    harness.resource("junkpem", connector, "junkpem-tls", null);
+    assertSettledOn("junkpem", Reasons.INVALID_CERTIFICATE, connector);
+
+    var wrapped = connector("wrappedpem");
+    var junk = "Bag Attributes\n    friendlyName: tls\nsubject=/CN=x\n".getBytes(StandardCharsets.UTF_8);
+    harness.secret("wrappedpem-tls", Map.of(
+        "tls.crt", concat(junk, TestCertificates.certPem(certificate), junk),
+        "tls.key", concat(junk, TestCertificates.pkcs8Key(certificate), junk)));
+    harness.resource("wrappedpem", wrapped, "wrappedpem-tls", null);
+    harness.awaitReady("wrappedpem", "True", Reasons.UPLOADED);
+  }
+
+  private static byte[] concat(byte[]... parts) {
+    var out = new ByteArrayOutputStream();
+    for (var part : parts) {
+      out.writeBytes(part);
+    }
+    return out.toByteArray();
   }
 }
