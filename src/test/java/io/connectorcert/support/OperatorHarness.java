@@ -86,6 +86,36 @@ public final class OperatorHarness implements AutoCloseable {
     return harness;
   }
 
+  /** The API and the Graph stand-in only: the test starts its own {@link #instance}s. */
+  public static OperatorHarness withoutOperator(Map<String, String> env) {
+    return new OperatorHarness(env, (source, authority) -> {
+      throw new IllegalStateException("this harness has no Entra for credentials Secrets");
+    }, UnaryOperator.identity());
+  }
+
+  /** One more operator process (a replica) against the same API and Graph, with its own client and counter. */
+  public Instance instance(OperatorConfig instanceConfig) {
+    var instanceGraph = new GraphClients(credential, secretCredentials, Duration.ofSeconds(10));
+    var instanceClient = kubernetes.newClient();
+    var counter = new ReconcileCounter();
+    var lost = new java.util.concurrent.atomic.AtomicInteger();
+    var started = ConnectorCertOperator.start(instanceClient, instanceGraph, instanceConfig, Clock.systemUTC(),
+        counter, lost::incrementAndGet);
+    return new Instance(instanceConfig.instanceName(), started, counter, lost, instanceGraph, instanceClient);
+  }
+
+  /** A replica started by {@link #instance}; {@code leadershipLost} counts losses while running (not closes). */
+  public record Instance(String name, ConnectorCertOperator operator, ReconcileCounter reconciles,
+      java.util.concurrent.atomic.AtomicInteger leadershipLost, GraphClients graphClients,
+      KubernetesClient client) implements AutoCloseable {
+    @Override
+    public void close() {
+      operator.close();
+      graphClients.close();
+      client.close();
+    }
+  }
+
   public OperatorConfig config() {
     return config;
   }
@@ -97,6 +127,9 @@ public final class OperatorHarness implements AutoCloseable {
   }
 
   public synchronized void stopOperator() {
+    if (operator == null) {
+      return;
+    }
     operator.close();
     graphClients.close();
     operatorClient.close();
