@@ -122,7 +122,10 @@ public final class ConnectorCertOperator implements AutoCloseable {
         .build();
   }
 
-  /** Ready when started and every informer is watching. */
+  /**
+   * Ready when started and every informer is watching. With leader election, a follower is Ready too (a hot standby):
+   * JOSDK starts its informers and reports it started and healthy; only event processing waits for the Lease.
+   */
   public boolean ready() {
     var info = operator.getRuntimeInfo();
     return info.isStarted() && info.allEventSourcesAreHealthy();
