@@ -196,7 +196,7 @@ public record OperatorConfig(
     return value.trim();
   }
 
-  static Set<String> namespaces(String value) {
+  public static Set<String> namespaces(String value) {
     var names = Arrays.stream(value.split(",")).map(String::trim).filter(s -> !s.isEmpty())
         .collect(Collectors.toCollection(java.util.TreeSet::new));
     for (var name : names) {
@@ -207,7 +207,7 @@ public record OperatorConfig(
     return Set.copyOf(names);
   }
 
-  static Duration duration(String variable, String value, Duration defaultValue) {
+  public static Duration duration(String variable, String value, Duration defaultValue) {
     if (value.isBlank()) {
       return defaultValue;
     }
