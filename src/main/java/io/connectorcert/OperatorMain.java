@@ -16,6 +16,7 @@ import io.connectorcert.graph.GraphClients;
 import io.connectorcert.graph.GraphTraffic;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.javaoperatorsdk.operator.OperatorException;
+import io.javaoperatorsdk.operator.api.monitoring.Metrics;
 
 /**
  * {@code java -jar connector-cert-operator.jar} runs the operator against the current kubeconfig or in-cluster config;
@@ -57,12 +58,19 @@ public final class OperatorMain {
     var client = new KubernetesClientBuilder().build();
 
     var target = config.defaultTarget();
-    log.info("Starting: {} Graph {}/{}, namespaces {}, resync every {}", target.cloud(), target.graphEndpoint(),
-        target.apiVersion(), config.watchesAllNamespaces() ? "all" : config.watchNamespaces(),
-        config.resyncInterval());
+    log.info("Starting: {} Graph {}/{}, namespaces {}, resync every {}, {}, Secrets {}", target.cloud(),
+        target.graphEndpoint(), target.apiVersion(), config.watchesAllNamespaces() ? "all" : config.watchNamespaces(),
+        config.resyncInterval(), config.leaderElection()
+            .map(l -> "leader election on Lease " + l.leaseNamespace() + "/" + l.leaseName() + " as "
+                + config.instanceName())
+            .orElse("no leader election"),
+        config.secretLabelSelector().map(s -> "labelled " + s).orElse("all"));
     ConnectorCertOperator operator;
     try {
-      operator = ConnectorCertOperator.start(client, graph, config, Clock.systemUTC());
+      // Leadership lost while running: exit, and Kubernetes restarts the pod as a follower. The next leader reads the
+      // connector before any upload, so an upload cut short here is never posted twice.
+      operator = ConnectorCertOperator.start(client, graph, config, Clock.systemUTC(), Metrics.NOOP,
+          () -> new Thread(() -> System.exit(1), "leadership-lost").start());
     } catch (OperatorException e) {
       log.debug("Start-up failed", e);
       System.err.println("connector-cert-operator: cannot start against the Kubernetes API at "

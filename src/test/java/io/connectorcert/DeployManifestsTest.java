@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -19,17 +20,29 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
+import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.connectorcert.config.OperatorConfig;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 
 /** deploy/ parses into the Kubernetes objects `kubectl apply -f crds/ -f deploy/` creates, and they fit together. */
 class DeployManifestsTest {
 
   static final List<HasMetadata> objects = new ArrayList<>();
+  /** deploy/namespaced/: `kubectl apply -f crds/ -f deploy/namespaced/`. */
+  static final List<HasMetadata> namespaced = new ArrayList<>();
 
   @BeforeAll
   static void load() throws IOException {
+    objects.addAll(load(Path.of("deploy")));
+    namespaced.addAll(load(Path.of("deploy", "namespaced")));
+  }
+
+  static List<HasMetadata> load(Path dir) throws IOException {
+    var objects = new ArrayList<HasMetadata>();
     var serialization = new KubernetesSerialization();
-    try (Stream<Path> files = Files.list(Path.of("deploy"))) {
+    try (Stream<Path> files = Files.list(dir)) {
       for (var file : files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList()) {
         try (InputStream in = Files.newInputStream(file)) {
           Object parsed = serialization.unmarshal(in);
@@ -41,10 +54,96 @@ class DeployManifestsTest {
         }
       }
     }
+    return objects;
   }
 
   static <T> T only(Class<T> type) {
-    return objects.stream().filter(type::isInstance).map(type::cast).findFirst().orElseThrow();
+    return only(objects, type);
+  }
+
+  static <T> T only(List<HasMetadata> in, Class<T> type) {
+    var found = all(in, type);
+    assertThat(found).as(type.getSimpleName()).hasSize(1);
+    return found.get(0);
+  }
+
+  static <T> List<T> all(List<HasMetadata> in, Class<T> type) {
+    return in.stream().filter(type::isInstance).map(type::cast).toList();
+  }
+
+  static String env(Deployment deployment, String name) {
+    return deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv().stream()
+        .filter(e -> e.getName().equals(name)).findFirst().map(e -> e.getValueFrom() == null ? e.getValue()
+            : "fieldRef:" + e.getValueFrom().getFieldRef().getFieldPath())
+        .orElse(null);
+  }
+
+  @Test
+  void twoReplicasElectALeaderAndStayAvailable() {
+    for (var manifests : List.of(objects, namespaced)) {
+      var deployment = only(manifests, Deployment.class);
+      var pod = deployment.getSpec().getTemplate().getSpec();
+      assertThat(deployment.getSpec().getReplicas()).isEqualTo(2);
+      assertThat(env(deployment, "LEADER_ELECTION")).isEqualTo("true");
+      assertThat(env(deployment, "POD_NAMESPACE")).isEqualTo("fieldRef:metadata.namespace");
+      assertThat(pod.getTerminationGracePeriodSeconds()).isEqualTo(30L);
+      assertThat(OperatorConfig.duration("SHUTDOWN_TIMEOUT", env(deployment, "SHUTDOWN_TIMEOUT"), null))
+          .isLessThan(Duration.ofSeconds(pod.getTerminationGracePeriodSeconds()));
+      assertThat(pod.getTopologySpreadConstraints()).extracting(c -> c.getTopologyKey())
+          .contains("kubernetes.io/hostname");
+      var pdb = only(manifests, PodDisruptionBudget.class);
+      assertThat(pdb.getSpec().getMinAvailable().getIntVal()).isEqualTo(1);
+      assertThat(pdb.getSpec().getSelector().getMatchLabels())
+          .isEqualTo(deployment.getSpec().getSelector().getMatchLabels());
+
+      var leaseRoles = all(manifests, Role.class).stream()
+          .filter(r -> r.getMetadata().getNamespace().equals(deployment.getMetadata().getNamespace())).toList();
+      assertThat(leaseRoles).hasSize(1);
+      var leaseRole = leaseRoles.get(0);
+      for (var verb : List.of("get", "list", "watch", "create", "update", "patch")) {
+        assertThat(allows(leaseRole.getRules(), "coordination.k8s.io", "leases", verb)).as("leases " + verb).isTrue();
+      }
+      assertThat(allows(leaseRole.getRules(), "", "secrets", "get")).isFalse();
+      assertThat(bindings(manifests, leaseRole)).extracting(b -> b.getSubjects().get(0).getName())
+          .containsExactly(only(manifests, ServiceAccount.class).getMetadata().getName());
+    }
+  }
+
+  @Test
+  void namespacedModeGrantsPerWatchedNamespaceAndNoClusterRole() {
+    assertThat(all(namespaced, ClusterRole.class)).isEmpty();
+    assertThat(all(namespaced, ClusterRoleBinding.class)).isEmpty();
+    var deployment = only(namespaced, Deployment.class);
+    var watched = OperatorConfig.namespaces(env(deployment, "WATCH_NAMESPACES"));
+    assertThat(watched).isNotEmpty();
+
+    var operatorRoles = all(namespaced, Role.class).stream()
+        .filter(r -> allows(r.getRules(), "connectorcert.io", "apiconnectorcertificates", "watch")).toList();
+    assertThat(operatorRoles).extracting(r -> r.getMetadata().getNamespace())
+        .containsExactlyInAnyOrderElementsOf(watched);
+    for (var role : operatorRoles) {
+      var rules = role.getRules();
+      assertThat(allows(rules, "connectorcert.io", "apiconnectorcertificates/status", "patch")).isTrue();
+      assertThat(allows(rules, "", "secrets", "watch")).isTrue();
+      assertThat(allows(rules, "", "secrets", "list")).isTrue();
+      assertThat(allows(rules, "", "events", "create")).isTrue();
+      for (var verb : List.of("create", "update", "patch", "delete")) {
+        assertThat(allows(rules, "", "secrets", verb)).as(role.getMetadata().getNamespace() + " secrets " + verb)
+            .isFalse();
+      }
+      assertThat(bindings(namespaced, role)).extracting(b -> b.getSubjects().get(0).getName())
+          .containsExactly(only(namespaced, ServiceAccount.class).getMetadata().getName());
+    }
+    // the rules are the cluster install's, namespace by namespace
+    assertThat(operatorRoles.get(0).getRules()).isEqualTo(only(ClusterRole.class).getRules());
+  }
+
+  static List<RoleBinding> bindings(List<HasMetadata> manifests, Role role) {
+    return all(manifests, RoleBinding.class).stream()
+        .filter(b -> b.getMetadata().getNamespace().equals(role.getMetadata().getNamespace())
+            && b.getRoleRef().getKind().equals("Role")
+            && b.getRoleRef().getName().equals(role.getMetadata().getName()))
+        .toList();
   }
 
   @Test

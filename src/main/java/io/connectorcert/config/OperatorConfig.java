@@ -28,6 +28,9 @@ public record OperatorConfig(
     Duration resyncInterval,
     int httpPort,
     String instanceName,
+    Optional<LeaderElection> leaderElection,
+    Duration shutdownTimeout,
+    Optional<String> secretLabelSelector,
     int graphMaxConcurrency,
     double graphRateLimit) {
 
@@ -43,12 +46,36 @@ public record OperatorConfig(
   public static final String GRAPH_RATE_LIMIT = "GRAPH_RATE_LIMIT";
   /** Set by Kubernetes to the pod name; names this replica in Events. */
   public static final String HOSTNAME = "HOSTNAME";
+  public static final String LEADER_ELECTION = "LEADER_ELECTION";
+  public static final String LEADER_ELECTION_LEASE_NAME = "LEADER_ELECTION_LEASE_NAME";
+  public static final String LEADER_ELECTION_NAMESPACE = "LEADER_ELECTION_NAMESPACE";
+  /** Set in the Deployment from the downward API (metadata.namespace); the lease's namespace by default. */
+  public static final String POD_NAMESPACE = "POD_NAMESPACE";
+  public static final String SHUTDOWN_TIMEOUT = "SHUTDOWN_TIMEOUT";
+  public static final String SECRET_LABEL_SELECTOR = "SECRET_LABEL_SELECTOR";
 
   public static final Set<String> API_VERSIONS = Set.of("beta", "v1.0");
 
   private static final Set<String> LOOPBACK = Set.of("localhost", "127.0.0.1", "[::1]");
   private static final Pattern SHORT_DURATION = Pattern.compile("^(\\d+)(ms|s|m|h)$");
   private static final Pattern NAMESPACE = Pattern.compile("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$");
+  private static final Pattern DNS_SUBDOMAIN = Pattern.compile("^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$");
+
+  /**
+   * Leader election on a coordination.k8s.io Lease: only the holder reconciles. The timings are JOSDK's defaults
+   * (lease 15 s, renew deadline 10 s, retry 2 s); tests shorten them with {@link #withTimings}.
+   */
+  public record LeaderElection(String leaseName, String leaseNamespace, Duration leaseDuration,
+      Duration renewDeadline, Duration retryPeriod) {
+
+    public LeaderElection(String leaseName, String leaseNamespace) {
+      this(leaseName, leaseNamespace, Duration.ofSeconds(15), Duration.ofSeconds(10), Duration.ofSeconds(2));
+    }
+
+    public LeaderElection withTimings(Duration leaseDuration, Duration renewDeadline, Duration retryPeriod) {
+      return new LeaderElection(leaseName, leaseNamespace, leaseDuration, renewDeadline, retryPeriod);
+    }
+  }
 
   /** Thrown for bad configuration; its message is the one line to print. */
   public static final class InvalidConfigException extends RuntimeException {
@@ -74,6 +101,13 @@ public record OperatorConfig(
     return target(Optional.empty(), Optional.empty());
   }
 
+  /** This configuration with other leader election settings (tests: two instances, short timings). */
+  public OperatorConfig withLeaderElection(Optional<LeaderElection> settings) {
+    return new OperatorConfig(cloud, graphEndpointOverride, authorityHostOverride, graphApiVersion, federatedTokenFile,
+        watchNamespaces, resyncInterval, httpPort, instanceName, settings, shutdownTimeout, secretLabelSelector,
+        graphMaxConcurrency, graphRateLimit);
+  }
+
   public boolean watchesAllNamespaces() {
     return watchNamespaces.isEmpty();
   }
@@ -93,8 +127,49 @@ public record OperatorConfig(
         duration(RESYNC_INTERVAL, env.getOrDefault(RESYNC_INTERVAL, ""), Duration.ofMinutes(10)),
         port(env.getOrDefault(HTTP_PORT, "")),
         env.getOrDefault(HOSTNAME, "").isBlank() ? "connector-cert-operator" : env.get(HOSTNAME).trim(),
+        leaderElection(env),
+        duration(SHUTDOWN_TIMEOUT, env.getOrDefault(SHUTDOWN_TIMEOUT, ""), Duration.ofSeconds(20)),
+        labelSelector(env.getOrDefault(SECRET_LABEL_SELECTOR, "")),
         (int) positiveNumber(GRAPH_MAX_CONCURRENCY, env.getOrDefault(GRAPH_MAX_CONCURRENCY, ""), 8, true),
         positiveNumber(GRAPH_RATE_LIMIT, env.getOrDefault(GRAPH_RATE_LIMIT, ""), 10, false));
+  }
+
+  static Optional<LeaderElection> leaderElection(Map<String, String> env) {
+    var enabled = env.getOrDefault(LEADER_ELECTION, "").trim();
+    if (!enabled.isEmpty() && !enabled.equalsIgnoreCase("true") && !enabled.equalsIgnoreCase("false")) {
+      throw invalid(LEADER_ELECTION, enabled, "expected true or false");
+    }
+    var leaseName = env.getOrDefault(LEADER_ELECTION_LEASE_NAME, "").trim();
+    if (leaseName.isEmpty()) {
+      leaseName = "connector-cert-operator";
+    } else if (!DNS_SUBDOMAIN.matcher(leaseName).matches() || leaseName.length() > 253) {
+      throw invalid(LEADER_ELECTION_LEASE_NAME, leaseName, "not a valid Lease name (lower-case DNS subdomain)");
+    }
+    var namespaceVariable = env.getOrDefault(LEADER_ELECTION_NAMESPACE, "").isBlank()
+        ? POD_NAMESPACE : LEADER_ELECTION_NAMESPACE;
+    var namespace = env.getOrDefault(namespaceVariable, "").trim();
+    if (!namespace.isEmpty() && (!NAMESPACE.matcher(namespace).matches() || namespace.length() > 63)) {
+      throw invalid(namespaceVariable, namespace, "not a namespace name");
+    }
+    if (!enabled.equalsIgnoreCase("true")) {
+      return Optional.empty();
+    }
+    if (namespace.isEmpty()) {
+      throw new InvalidConfigException(LEADER_ELECTION_NAMESPACE + " is not set (nor " + POD_NAMESPACE
+          + "): LEADER_ELECTION=true needs the namespace of its Lease");
+    }
+    return Optional.of(new LeaderElection(leaseName, namespace));
+  }
+
+  static Optional<String> labelSelector(String value) {
+    if (value.isBlank()) {
+      return Optional.empty();
+    }
+    return LabelSelectors.problem(value.trim())
+        .<Optional<String>>map(why -> {
+          throw invalid(SECRET_LABEL_SELECTOR, value, why);
+        })
+        .orElse(Optional.of(value.trim()));
   }
 
   static Optional<URI> optionalUrl(String variable, String value) {
@@ -128,7 +203,7 @@ public record OperatorConfig(
     return value.trim();
   }
 
-  static Set<String> namespaces(String value) {
+  public static Set<String> namespaces(String value) {
     var names = Arrays.stream(value.split(",")).map(String::trim).filter(s -> !s.isEmpty())
         .collect(Collectors.toCollection(java.util.TreeSet::new));
     for (var name : names) {
@@ -139,7 +214,7 @@ public record OperatorConfig(
     return Set.copyOf(names);
   }
 
-  static Duration duration(String variable, String value, Duration defaultValue) {
+  public static Duration duration(String variable, String value, Duration defaultValue) {
     if (value.isBlank()) {
       return defaultValue;
     }

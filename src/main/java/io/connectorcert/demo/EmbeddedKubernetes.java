@@ -11,6 +11,8 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.http.MockResponse;
+import io.fabric8.mockwebserver.http.RecordedRequest;
 
 /**
  * A Kubernetes API on loopback: fabric8's mock server in CRUD mode with our CRD applied, so that the status
@@ -36,7 +38,7 @@ public final class EmbeddedKubernetes implements AutoCloseable {
   public static EmbeddedKubernetes start() {
     MOCK_SERVER_LOG.setLevel(java.util.logging.Level.WARNING);
     var server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-        new KubernetesCrudDispatcher(), false);
+        new AccessReviewingCrudDispatcher(), false);
     server.init(InetAddress.getLoopbackAddress(), 0);
     var client = server.createClient();
     client.resource(crd()).create();
@@ -65,6 +67,26 @@ public final class EmbeddedKubernetes implements AutoCloseable {
       return io.fabric8.kubernetes.client.utils.Serialization.unmarshal(in, CustomResourceDefinition.class);
     } catch (IOException e) {
       throw new IllegalStateException("cannot read " + CRD_RESOURCE, e);
+    }
+  }
+
+  /**
+   * CRUD mode stores a SelfSubjectRulesReview and returns it without a status. JOSDK's leader election creates one
+   * at start to check its Lease permissions, and reads {@code status.resourceRules}: answer as for a cluster admin.
+   */
+  private static final class AccessReviewingCrudDispatcher extends KubernetesCrudDispatcher {
+    private static final String ALLOWED = "{\"apiVersion\":\"authorization.k8s.io/v1\","
+        + "\"kind\":\"SelfSubjectRulesReview\",\"spec\":{},\"status\":{\"incomplete\":false,"
+        + "\"nonResourceRules\":[],\"resourceRules\":[{\"apiGroups\":[\"*\"],\"resources\":[\"*\"],"
+        + "\"verbs\":[\"*\"]}]}}";
+
+    @Override
+    public MockResponse handleCreate(RecordedRequest request) {
+      if (request.getPath().startsWith("/apis/authorization.k8s.io/v1/selfsubjectrulesreviews")) {
+        return new MockResponse().setResponseCode(201).setHeader("Content-Type", "application/json")
+            .setBody(ALLOWED);
+      }
+      return super.handleCreate(request);
     }
   }
 

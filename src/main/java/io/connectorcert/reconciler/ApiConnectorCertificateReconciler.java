@@ -73,9 +73,10 @@ public class ApiConnectorCertificateReconciler implements Reconciler<ApiConnecto
     var secrets = InformerEventSourceConfiguration.from(Secret.class, ApiConnectorCertificate.class)
         .withSecondaryToPrimaryMapper(secret -> SecretMappers.secretToResources(primaries, secret))
         .withPrimaryToSecondaryMapper(SecretMappers::resourceToSecrets)
-        .withNamespacesInheritedFromController()
-        .build();
-    return List.of(new InformerEventSource<>(secrets, context));
+        .withNamespacesInheritedFromController();
+    // SECRET_LABEL_SELECTOR: cache only the labelled Secrets (an unlabelled one reads as missing)
+    config.secretLabelSelector().ifPresent(secrets::withLabelSelector);
+    return List.of(new InformerEventSource<>(secrets.build(), context));
   }
 
   @Override

@@ -88,12 +88,67 @@ class OperatorConfigTest {
         new Bad("RESYNC_INTERVAL", "ten minutes"),
         new Bad("RESYNC_INTERVAL", "0s"),
         new Bad("HTTP_PORT", "http"),
-        new Bad("HTTP_PORT", "70000")}) {
+        new Bad("HTTP_PORT", "70000"),
+        new Bad("LEADER_ELECTION", "yes"),
+        new Bad("LEADER_ELECTION_LEASE_NAME", "Connector_Cert"),
+        new Bad("LEADER_ELECTION_NAMESPACE", "Kube-System"),
+        new Bad("POD_NAMESPACE", "not_a_namespace"),
+        new Bad("SHUTDOWN_TIMEOUT", "twenty"),
+        new Bad("SHUTDOWN_TIMEOUT", "0s"),
+        new Bad("SECRET_LABEL_SELECTOR", "connectorcert.io/watch=true,"),
+        new Bad("SECRET_LABEL_SELECTOR", "a b"),
+        new Bad("SECRET_LABEL_SELECTOR", "env in (a,b"),
+        new Bad("SECRET_LABEL_SELECTOR", "watch=not a value")}) {
       assertThatThrownBy(() -> OperatorConfig.fromEnvironment(Map.of(bad.variable(), bad.value())))
           .as(bad.toString())
           .isInstanceOf(OperatorConfig.InvalidConfigException.class)
           .hasMessageStartingWith(bad.variable() + "=")
           .hasMessageNotContaining("\n");
+    }
+  }
+
+  @Test
+  void leaderElectionIsOffByDefaultAndUsesThePodNamespace() {
+    var off = OperatorConfig.fromEnvironment(Map.of());
+    assertThat(off.leaderElection()).isEmpty();
+    assertThat(off.shutdownTimeout()).isEqualTo(Duration.ofSeconds(20));
+    assertThat(off.secretLabelSelector()).isEmpty();
+
+    var on = OperatorConfig.fromEnvironment(Map.of("LEADER_ELECTION", "TRUE", "POD_NAMESPACE", "connector-cert-system",
+        "HOSTNAME", "connector-cert-operator-7d9f-abcde"));
+    var election = on.leaderElection().orElseThrow();
+    assertThat(election.leaseName()).isEqualTo("connector-cert-operator");
+    assertThat(election.leaseNamespace()).isEqualTo("connector-cert-system");
+    assertThat(election.leaseDuration()).isEqualTo(Duration.ofSeconds(15));
+    assertThat(election.renewDeadline()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(election.retryPeriod()).isEqualTo(Duration.ofSeconds(2));
+    assertThat(on.instanceName()).isEqualTo("connector-cert-operator-7d9f-abcde");
+
+    var explicit = OperatorConfig.fromEnvironment(Map.of("LEADER_ELECTION", "true", "POD_NAMESPACE", "ignored",
+        "LEADER_ELECTION_NAMESPACE", "operators", "LEADER_ELECTION_LEASE_NAME", "cc.operator-lease",
+        "SHUTDOWN_TIMEOUT", "25s"));
+    assertThat(explicit.leaderElection().orElseThrow().leaseNamespace()).isEqualTo("operators");
+    assertThat(explicit.leaderElection().orElseThrow().leaseName()).isEqualTo("cc.operator-lease");
+    assertThat(explicit.shutdownTimeout()).isEqualTo(Duration.ofSeconds(25));
+    assertThat(OperatorConfig.fromEnvironment(Map.of("LEADER_ELECTION", "false")).leaderElection()).isEmpty();
+  }
+
+  @Test
+  void leaderElectionWithoutANamespaceFailsNamingTheVariable() {
+    assertThatThrownBy(() -> OperatorConfig.fromEnvironment(Map.of("LEADER_ELECTION", "true")))
+        .isInstanceOf(OperatorConfig.InvalidConfigException.class)
+        .hasMessageStartingWith("LEADER_ELECTION_NAMESPACE ")
+        .hasMessageContaining("POD_NAMESPACE")
+        .hasMessageNotContaining("\n");
+  }
+
+  @Test
+  void labelSelectorsInKubectlSyntaxAreAccepted() {
+    for (var selector : new String[] {"connectorcert.io/watch=true", "connectorcert.io/watch", "!legacy",
+        "app.kubernetes.io/part-of==identity,tier!=test", "env in (prod, staging),team notin (x)",
+        "connectorcert.io/watch=true, env in (prod)", "empty="}) {
+      assertThat(OperatorConfig.fromEnvironment(Map.of("SECRET_LABEL_SELECTOR", " " + selector + " "))
+          .secretLabelSelector()).as(selector).contains(selector);
     }
   }
 }

@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 
@@ -87,6 +88,37 @@ public final class OperatorHarness implements AutoCloseable {
     return harness;
   }
 
+  /** The API and the Graph stand-in only: the test starts its own {@link #instance}s. */
+  public static OperatorHarness withoutOperator(Map<String, String> env) {
+    return new OperatorHarness(env, (source, authority) -> {
+      throw new IllegalStateException("this harness has no Entra for credentials Secrets");
+    }, UnaryOperator.identity());
+  }
+
+  /** One more operator process (a replica) against the same API and Graph, with its own client and counter. */
+  public Instance instance(OperatorConfig instanceConfig) {
+    var instanceGraph = new GraphClients(credential, secretCredentials, Duration.ofSeconds(10),
+        GraphTraffic.of(instanceConfig.graphMaxConcurrency(), instanceConfig.graphRateLimit()));
+    var instanceClient = kubernetes.newClient();
+    var counter = new ReconcileCounter();
+    var lost = new AtomicInteger();
+    var started = ConnectorCertOperator.start(instanceClient, instanceGraph, instanceConfig, Clock.systemUTC(),
+        counter, lost::incrementAndGet);
+    return new Instance(instanceConfig.instanceName(), started, counter, lost, instanceGraph, instanceClient);
+  }
+
+  /** A replica started by {@link #instance}; {@code leadershipLost} counts losses while running (not closes). */
+  public record Instance(String name, ConnectorCertOperator operator, ReconcileCounter reconciles,
+      AtomicInteger leadershipLost, GraphClients graphClients,
+      KubernetesClient client) implements AutoCloseable {
+    @Override
+    public void close() {
+      operator.close();
+      graphClients.close();
+      client.close();
+    }
+  }
+
   public OperatorConfig config() {
     return config;
   }
@@ -99,6 +131,9 @@ public final class OperatorHarness implements AutoCloseable {
   }
 
   public synchronized void stopOperator() {
+    if (operator == null) {
+      return;
+    }
     operator.close();
     graphClients.close();
     operatorClient.close();
