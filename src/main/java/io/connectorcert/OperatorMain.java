@@ -25,7 +25,11 @@ import io.javaoperatorsdk.operator.api.monitoring.Metrics;
 public final class OperatorMain {
 
   private static final Logger log = LoggerFactory.getLogger(OperatorMain.class);
-  static final Duration GRAPH_CALL_TIMEOUT = Duration.ofSeconds(60);
+  /**
+   * Shorter than a Lease (15 s): an upload cut off by a lost leadership or a restart has either been applied or
+   * abandoned by the time another replica reads the connector.
+   */
+  static final Duration GRAPH_CALL_TIMEOUT = Duration.ofSeconds(10);
 
   private OperatorMain() {}
 
