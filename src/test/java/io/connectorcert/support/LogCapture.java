@@ -20,6 +20,17 @@ public final class LogCapture extends AppenderBase<ILoggingEvent> {
   private static final LogCapture INSTANCE = new LogCapture();
   private final List<String> lines = new CopyOnWriteArrayList<>();
 
+  /** Captures from now on without changing any level: the suite-wide leak scan reads what every test logged. */
+  public static synchronized LogCapture attach() {
+    var root = (Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME);
+    if (!INSTANCE.isStarted()) {
+      INSTANCE.setContext(root.getLoggerContext());
+      INSTANCE.start();
+      root.addAppender(INSTANCE);
+    }
+    return INSTANCE;
+  }
+
   public static synchronized LogCapture install(Level level) {
     var root = (Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME);
     if (!INSTANCE.isStarted()) {

@@ -56,6 +56,8 @@ public final class OperatorHarness implements AutoCloseable {
 
   private OperatorHarness(Map<String, String> env, SecretCredentials secretCredentials,
       UnaryOperator<GraphStandIn.Builder> graphSettings) {
+    LogCapture.attach();
+    SecretRegistry.secretText(TOKEN);
     this.secretCredentials = secretCredentials;
     kubernetes = EmbeddedKubernetes.start();
     client = kubernetes.client();
@@ -157,6 +159,7 @@ public final class OperatorHarness implements AutoCloseable {
   public Secret secret(String namespace, String name, Map<String, byte[]> data) {
     var encoded = new HashMap<String, String>();
     data.forEach((k, v) -> encoded.put(k, Base64.getEncoder().encodeToString(v)));
+    data.forEach(SecretRegistry::secretValue);
     var secret = new SecretBuilder()
         .withMetadata(new ObjectMetaBuilder().withName(name).withNamespace(namespace).build())
         .withData(encoded)
@@ -201,8 +204,19 @@ public final class OperatorHarness implements AutoCloseable {
 
   @Override
   public void close() {
+    recordWhatTheOperatorWrote();
     stopOperator();
     graph.close();
     kubernetes.close();
+  }
+
+  /** Events, statuses and the tokens Graph saw go to the suite-wide leak scan before this API server goes away. */
+  private void recordWhatTheOperatorWrote() {
+    graph.requests().forEach(request -> SecretRegistry.secretText(request.token()));
+    var serialization = new io.fabric8.kubernetes.client.utils.KubernetesSerialization();
+    client.resources(ApiConnectorCertificate.class).inAnyNamespace().list().getItems()
+        .forEach(resource -> SecretRegistry.operatorWrote(serialization.asJson(resource.getStatus())));
+    client.v1().events().inAnyNamespace().list().getItems()
+        .forEach(event -> SecretRegistry.operatorWrote(event.getReason() + ": " + event.getMessage()));
   }
 }
