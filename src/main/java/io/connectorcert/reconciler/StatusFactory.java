@@ -79,7 +79,10 @@ public final class StatusFactory {
       nextRetryTime = format(now.plus(backoff.delay(failedAttempts, problem.failure().retryAfter())));
     }
 
-    var ready = ready(outcome, lastUploadTime, connectorId);
+    // a read that failed for a passing cause says nothing new: the connector still holds what it held
+    var ready = heldThroughTransientFailure(outcome, previous)
+        ? previous.condition(ApiConnectorCertificateStatus.READY).map(StatusFactory::stateOf).orElseThrow()
+        : ready(outcome, lastUploadTime, connectorId);
     var active = active(secretCertificate, certificates, activeThumbprint, now);
     var conditions = List.of(
         condition(previous, ApiConnectorCertificateStatus.READY, ready, generation, now),
@@ -134,6 +137,18 @@ public final class StatusFactory {
       case REJECTED -> new State(false, Reasons.GRAPH_REJECTED, failure.getMessage());
       case UNAVAILABLE -> new State(false, Reasons.GRAPH_UNAVAILABLE, failure.getMessage() + "; retrying with backoff");
     };
+  }
+
+  static boolean heldThroughTransientFailure(Outcome outcome, ApiConnectorCertificateStatus previous) {
+    return outcome instanceof Outcome.GraphProblem problem
+        && problem.failure().kind() == GraphFailure.Kind.UNAVAILABLE
+        && previous.condition(ApiConnectorCertificateStatus.READY).filter(c -> "True".equals(c.getStatus())).isPresent()
+        && previous.certificates().stream()
+            .anyMatch(c -> Thumbprints.same(c.thumbprint(), problem.secretCertificate().thumbprint()));
+  }
+
+  private static State stateOf(Condition condition) {
+    return new State("True".equals(condition.getStatus()), condition.getReason(), condition.getMessage());
   }
 
   static State active(SecretCertificateInfo secretCertificate, List<GraphCertificateInfo> certificates,

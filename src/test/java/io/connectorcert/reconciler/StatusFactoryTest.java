@@ -38,6 +38,7 @@ class StatusFactoryTest {
   @TempDir
   static Path dir;
   static SecretCertificate certificate;
+  static SecretCertificate renewed;
 
   final StatusFactory factory = new StatusFactory(Clock.fixed(NOW, ZoneOffset.UTC),
       new Backoff(Duration.ofSeconds(2), Duration.ofMinutes(5), () -> 0.0));
@@ -48,6 +49,9 @@ class StatusFactoryTest {
     var read = CertificateReader.readPkcs12(TestCertificates.pfx(generated, TestCertificates.Encoding.LEGACY_RC2, ""),
         new char[0]);
     certificate = ((CertificateRead.Ok) read).certificate();
+    var next = TestCertificates.generate(dir, "status-renewed.contoso.com");
+    renewed = ((CertificateRead.Ok) CertificateReader.readPkcs12(
+        TestCertificates.pfx(next, TestCertificates.Encoding.LEGACY_RC2, ""), new char[0])).certificate();
   }
 
   static ApiConnectorCertificate resource(long generation, ApiConnectorCertificateStatus status) {
@@ -188,6 +192,27 @@ class StatusFactoryTest {
         new Outcome.Synced(certificate, connector(true, true), true));
     assertThat(recovered.failedAttempts()).isNull();
     assertThat(recovered.nextRetryTime()).isNull();
+  }
+
+  @Test
+  void aTransientReadFailureDoesNotFlipReadyWhileTheConnectorHeldTheCertificate() {
+    var synced = factory.statusFor(resource(1, null), new Outcome.Synced(certificate, connector(true, true), true));
+    var throttled = new GraphFailure(GraphFailure.Kind.UNAVAILABLE, 429, "TooManyRequests", "r", Duration.ofSeconds(3),
+        "Graph answered GET 429", null);
+
+    var status = factory.statusFor(resource(1, synced), new Outcome.GraphProblem(throttled, certificate,
+        Optional.empty()));
+
+    assertThat(status.condition(READY)).isEqualTo(synced.condition(READY));
+    assertThat(status.failedAttempts()).isEqualTo(1);
+    assertThat(status.nextRetryTime()).isEqualTo("2026-11-22T10:00:03Z");
+    assertThat(StatusEvents.between(synced, status, new Outcome.GraphProblem(throttled, certificate,
+        Optional.empty()), CONNECTOR)).isEmpty();
+
+    // but a renewed certificate that could not be uploaded is not Ready
+    var renewedFailure = factory.statusFor(resource(1, synced), new Outcome.GraphProblem(throttled, renewed,
+        Optional.empty()));
+    assertThat(renewedFailure.condition(READY).orElseThrow().getReason()).isEqualTo(Reasons.GRAPH_UNAVAILABLE);
   }
 
   @Test
