@@ -27,22 +27,41 @@ public final class EmbeddedKubernetes implements AutoCloseable {
   private static final java.util.logging.Logger MOCK_SERVER_LOG = java.util.logging.Logger.getLogger(
       "io.fabric8.mockwebserver");
 
-  private final KubernetesMockServer server;
+  /** Holds what is stored: it outlives a {@link #restart()}. */
+  private final AccessReviewingCrudDispatcher store;
+  private volatile KubernetesMockServer server;
   private final KubernetesClient client;
 
-  private EmbeddedKubernetes(KubernetesMockServer server, KubernetesClient client) {
+  private EmbeddedKubernetes(AccessReviewingCrudDispatcher store, KubernetesMockServer server,
+      KubernetesClient client) {
+    this.store = store;
     this.server = server;
     this.client = client;
   }
 
   public static EmbeddedKubernetes start() {
     MOCK_SERVER_LOG.setLevel(java.util.logging.Level.WARNING);
-    var server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-        new AccessReviewingCrudDispatcher(), false);
-    server.init(InetAddress.getLoopbackAddress(), 0);
+    var store = new AccessReviewingCrudDispatcher();
+    var server = serve(store, 0);
     var client = server.createClient();
     client.resource(crd()).create();
-    return new EmbeddedKubernetes(server, client);
+    return new EmbeddedKubernetes(store, server, client);
+  }
+
+  private static KubernetesMockServer serve(AccessReviewingCrudDispatcher store, int port) {
+    var server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), store, false);
+    server.init(InetAddress.getLoopbackAddress(), port);
+    return server;
+  }
+
+  /**
+   * Stops serving and serves again on the same port with the same objects, as an API server restart does: every
+   * open watch is cut, clients must reconnect and relist.
+   */
+  public synchronized void restart() {
+    var port = server.getPort();
+    server.destroy();
+    server = serve(store, port);
   }
 
   /** A client of this API; each call gives a new one, closed by its user. */
