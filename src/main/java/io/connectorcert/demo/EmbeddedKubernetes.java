@@ -54,6 +54,11 @@ public final class EmbeddedKubernetes implements AutoCloseable {
     return server;
   }
 
+  /** The next {@code count} status patches answer 409 Conflict, as when another writer got there first. */
+  public void conflictOnNextStatusPatches(int count) {
+    store.statusConflicts.set(count);
+  }
+
   /**
    * Stops serving and serves again on the same port with the same objects, as an API server restart does: every
    * open watch is cut, clients must reconnect and relist.
@@ -98,6 +103,20 @@ public final class EmbeddedKubernetes implements AutoCloseable {
         + "\"kind\":\"SelfSubjectRulesReview\",\"spec\":{},\"status\":{\"incomplete\":false,"
         + "\"nonResourceRules\":[],\"resourceRules\":[{\"apiGroups\":[\"*\"],\"resources\":[\"*\"],"
         + "\"verbs\":[\"*\"]}]}}";
+
+    private final java.util.concurrent.atomic.AtomicInteger statusConflicts = new java.util.concurrent.atomic
+        .AtomicInteger();
+
+    @Override
+    public MockResponse handlePatch(RecordedRequest request) {
+      if (request.getPath().contains("/status") && statusConflicts.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+        return new MockResponse().setResponseCode(409).setHeader("Content-Type", "application/json")
+            .setBody("{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"reason\":\"Conflict\","
+                + "\"code\":409,\"message\":\"the object has been modified; please apply your changes to the latest "
+                + "version and try again\"}");
+      }
+      return super.handlePatch(request);
+    }
 
     @Override
     public MockResponse handleCreate(RecordedRequest request) {

@@ -14,8 +14,8 @@ import io.connectorcert.api.v1alpha1.Reasons;
 import io.connectorcert.support.OperatorHarness;
 import io.connectorcert.support.TestCertificates;
 
-/** The API server restarts under the operator: its watches are cut, and no change after that is missed. */
-class ApiServerRestartIT {
+/** API server trouble: a restart that cuts every watch, and status writes refused with 409 Conflict. */
+class ApiServerFaultsIT {
 
   @TempDir
   Path dir;
@@ -41,6 +41,23 @@ class ApiServerRestartIT {
           s -> second.opensslThumbprint().equals(s.uploadedThumbprint()));
       assertThat(status.certificates()).hasSize(2);
       assertThat(harness.graph.uploads("conn-apirestart")).isEqualTo(2);
+    }
+  }
+
+  @Test
+  void statusPatchesRefusedWithConflictAreRetriedWithoutAnotherUpload() {
+    try (var harness = OperatorHarness.start()) {
+      var certificate = TestCertificates.generate(dir, "conflicted");
+      harness.graph.addConnector("conn-conflict", "conflict", "https://c.contoso.com");
+      harness.kubernetes.conflictOnNextStatusPatches(2);
+      harness.keystoreSecret("conflict-tls", TestCertificates.pfx(certificate, LEGACY_RC2, ""));
+      harness.resource("conflict", "conn-conflict", "conflict-tls", null);
+
+      var status = harness.awaitStatus("conflict", s -> s.condition("Ready").map(c -> "True".equals(c.getStatus()))
+          .orElse(false));
+      assertThat(status.uploadedThumbprint()).isEqualTo(certificate.opensslThumbprint());
+      assertThat(harness.graph.uploads("conn-conflict")).isEqualTo(1);
+      assertThat(harness.reconciles.of("conflict")).isGreaterThanOrEqualTo(3);
     }
   }
 }
