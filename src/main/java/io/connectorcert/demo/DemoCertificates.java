@@ -4,6 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.security.GeneralSecurityException;
+import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.KeyStore;
 import java.security.SecureRandom;
@@ -31,10 +32,23 @@ public final class DemoCertificates {
   private DemoCertificates() {}
 
   public static byte[] keystore(String commonName, Duration validity, char[] password) {
+    return keystore(commonName, validity, password, rsaKeyPair());
+  }
+
+  /** A fresh RSA 2048 key pair: the slow part, so callers making many certificates may share one. */
+  public static KeyPair rsaKeyPair() {
     try {
       var generator = KeyPairGenerator.getInstance("RSA");
       generator.initialize(2048, RANDOM);
-      var keyPair = generator.generateKeyPair();
+      return generator.generateKeyPair();
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("cannot make an RSA key pair", e);
+    }
+  }
+
+  /** A new certificate (its own serial and validity, so its own thumbprint) for {@code keyPair}. */
+  public static byte[] keystore(String commonName, Duration validity, char[] password, KeyPair keyPair) {
+    try {
       var now = Instant.now();
       var subject = new X500Principal("CN=" + commonName);
       var builder = new JcaX509v3CertificateBuilder(subject, new BigInteger(64, RANDOM),
