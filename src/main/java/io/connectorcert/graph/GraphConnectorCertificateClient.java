@@ -97,13 +97,16 @@ public final class GraphConnectorCertificateClient implements ConnectorCertifica
         .readTimeout(timeoutMs, TimeUnit.MILLISECONDS)
         .writeTimeout(timeoutMs, TimeUnit.MILLISECONDS)
         .callTimeout(timeoutMs, TimeUnit.MILLISECONDS)
-        // OkHttp would otherwise silently re-send a request (a POST included) after some connection failures.
+        // OkHttp would otherwise silently re-send a request (a POST included) after some connection failures;
+        // proceed() below re-sends reads only
         .retryOnConnectionFailure(false)
+        // idle connections are dropped before servers and proxies drop them, so few go stale in the pool
+        .connectionPool(new okhttp3.ConnectionPool(8, 20, TimeUnit.SECONDS))
         // innermost application interceptor: sees every attempt, so the last one recorded is the final answer
         .addInterceptor(chain -> {
           okhttp3.Response response;
           try (var permit = traffic.acquire()) {
-            response = chain.proceed(chain.request());
+            response = proceed(chain);
           }
           lastResponse.set(new ResponseFacts(response.code(), response.header("request-id"),
               response.header("Retry-After")));
@@ -164,6 +167,25 @@ public final class GraphConnectorCertificateClient implements ConnectorCertifica
       lastResponse.remove();
     }
     return toConnector("POST", answer);
+  }
+
+  /**
+   * Sends the request; a read (GET) that meets a connection the server had already closed is sent again on another
+   * one, up to twice. An upload is never re-sent: it may have been applied.
+   */
+  private static okhttp3.Response proceed(okhttp3.Interceptor.Chain chain) throws IOException {
+    var request = chain.request();
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return chain.proceed(request);
+      } catch (java.io.InterruptedIOException timeout) {
+        throw timeout;
+      } catch (IOException stale) {
+        if (!"GET".equals(request.method()) || attempt == 3) {
+          throw stale;
+        }
+      }
+    }
   }
 
   /** No re-send of an upload: an unanswered or throttled POST may or may not have been applied. */
