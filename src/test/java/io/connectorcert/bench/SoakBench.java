@@ -18,6 +18,7 @@ import io.connectorcert.graph.ConnectorCertificate;
 import io.connectorcert.standin.FaultProfile;
 import io.connectorcert.standin.RecordedRequest;
 import io.connectorcert.support.OperatorHarness;
+import io.connectorcert.support.RequestRate;
 
 /**
  * The chaos scenario at scale (not a test: run it with bench/run-soak.sh). N resources, each renewed R times, against
@@ -121,7 +122,7 @@ public final class SoakBench {
           count(requests, 429), count(requests, 503), count(requests, 504));
       System.out.printf("| uploads applied / distinct certificates held | %d / %d = %.2f |%n", uploads, distinct,
           distinct == 0 ? 0.0 : (double) uploads / distinct);
-      System.out.printf("| peak requests in any 1 s | %d |%n", peakPerSecond(requests));
+      System.out.printf("| peak requests in any 1 s | %d |%n", RequestRate.peakPerSecond(requests));
       System.out.printf("| peak heap (whole JVM: operator, embedded API server, stand-in) | %d MiB |%n",
           peakHeap.get() / (1024 * 1024));
     } finally {
@@ -140,17 +141,4 @@ public final class SoakBench {
     return requests.stream().filter(r -> r.status() == status).count();
   }
 
-  private static int peakPerSecond(List<RecordedRequest> requests) {
-    var times = requests.stream().map(RecordedRequest::time).sorted().toList();
-    int peak = 0;
-    int start = 0;
-    for (int end = 0; end < times.size(); end++) {
-      var windowStart = times.get(end).minusSeconds(1);
-      while (!times.get(start).isAfter(windowStart)) {
-        start++;
-      }
-      peak = Math.max(peak, end - start + 1);
-    }
-    return peak;
-  }
 }

@@ -6,10 +6,8 @@ import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
@@ -21,6 +19,7 @@ import io.connectorcert.graph.ConnectorCertificate;
 import io.connectorcert.standin.FaultProfile;
 import io.connectorcert.standin.RecordedRequest;
 import io.connectorcert.support.OperatorHarness;
+import io.connectorcert.support.RequestRate;
 import io.connectorcert.support.TestCertificates;
 
 /**
@@ -84,23 +83,9 @@ class GraphChaosIT {
         uploaded += thumbprints.size();
       }
       assertThat(uploaded).isGreaterThanOrEqualTo(RESOURCES);
-      assertThat(peakPerSecond(harness.graph.requests())).as("peak requests in any one second")
+      assertThat(RequestRate.peakPerSecond(harness.graph.requests())).as("peak requests in any one second")
           .isLessThanOrEqualTo(RATE_LIMIT + 1);
       assertThat(harness.graph.requests()).extracting(RecordedRequest::status).contains(429, 503, 504);
     }
-  }
-
-  static int peakPerSecond(List<RecordedRequest> requests) {
-    var times = requests.stream().map(RecordedRequest::time).sorted().toList();
-    int peak = 0;
-    int start = 0;
-    for (int end = 0; end < times.size(); end++) {
-      Instant windowStart = times.get(end).minusSeconds(1);
-      while (times.get(start).isBefore(windowStart) || times.get(start).equals(windowStart)) {
-        start++;
-      }
-      peak = Math.max(peak, end - start + 1);
-    }
-    return peak;
   }
 }
