@@ -13,6 +13,7 @@ import java.util.stream.Collectors;
 
 import io.connectorcert.credentials.Cloud;
 import io.connectorcert.credentials.GraphTarget;
+import io.connectorcert.graph.GraphConnectorCertificateClient;
 
 /**
  * The operator's settings, read once at start-up from the environment. Anything wrong fails fast with one line that
@@ -53,8 +54,6 @@ public record OperatorConfig(
   public static final String POD_NAMESPACE = "POD_NAMESPACE";
   public static final String SHUTDOWN_TIMEOUT = "SHUTDOWN_TIMEOUT";
   public static final String SECRET_LABEL_SELECTOR = "SECRET_LABEL_SELECTOR";
-
-  public static final Set<String> API_VERSIONS = Set.of("beta", "v1.0");
 
   private static final Set<String> LOOPBACK = Set.of("localhost", "127.0.0.1", "[::1]");
   private static final Pattern SHORT_DURATION = Pattern.compile("^(\\d+)(ms|s|m|h)$");
@@ -197,7 +196,7 @@ public record OperatorConfig(
     if (value.isBlank()) {
       return "beta";
     }
-    if (!API_VERSIONS.contains(value.trim())) {
+    if (!GraphConnectorCertificateClient.API_VERSIONS.contains(value.trim())) {
       throw invalid(GRAPH_API_VERSION, value, "expected beta or v1.0");
     }
     return value.trim();
