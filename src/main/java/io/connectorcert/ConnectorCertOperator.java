@@ -76,7 +76,7 @@ public final class ConnectorCertOperator implements AutoCloseable {
         graph,
         config,
         new B2cPkcs12Encoder(random),
-        new StatusFactory(clock, Backoff.standard(random::nextDouble)),
+        new StatusFactory(clock, Backoff.standard(random::nextDouble), config.expiryWarning()),
         new EventRecorder(client, clock, config.instanceName()),
         clock);
     operator.register(reconciler, o -> {

@@ -33,7 +33,8 @@ public record OperatorConfig(
     Duration shutdownTimeout,
     Optional<String> secretLabelSelector,
     int graphMaxConcurrency,
-    double graphRateLimit) {
+    double graphRateLimit,
+    Duration expiryWarning) {
 
   public static final String GRAPH_CLOUD = "GRAPH_CLOUD";
   public static final String GRAPH_ENDPOINT = "GRAPH_ENDPOINT";
@@ -54,9 +55,11 @@ public record OperatorConfig(
   public static final String POD_NAMESPACE = "POD_NAMESPACE";
   public static final String SHUTDOWN_TIMEOUT = "SHUTDOWN_TIMEOUT";
   public static final String SECRET_LABEL_SELECTOR = "SECRET_LABEL_SELECTOR";
+  /** How long before the certificate in use expires a Warning event says so (cert-manager's renewBefore is 1/3). */
+  public static final String EXPIRY_WARNING = "EXPIRY_WARNING";
 
   private static final Set<String> LOOPBACK = Set.of("localhost", "127.0.0.1", "[::1]");
-  private static final Pattern SHORT_DURATION = Pattern.compile("^(\\d+)(ms|s|m|h)$");
+  private static final Pattern SHORT_DURATION = Pattern.compile("^(\\d+)(ms|s|m|h|d)$");
   private static final Pattern NAMESPACE = Pattern.compile("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$");
   private static final Pattern DNS_SUBDOMAIN = Pattern.compile("^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$");
 
@@ -104,7 +107,7 @@ public record OperatorConfig(
   public OperatorConfig withLeaderElection(Optional<LeaderElection> settings) {
     return new OperatorConfig(cloud, graphEndpointOverride, authorityHostOverride, graphApiVersion, federatedTokenFile,
         watchNamespaces, resyncInterval, httpPort, instanceName, settings, shutdownTimeout, secretLabelSelector,
-        graphMaxConcurrency, graphRateLimit);
+        graphMaxConcurrency, graphRateLimit, expiryWarning);
   }
 
   public boolean watchesAllNamespaces() {
@@ -130,7 +133,8 @@ public record OperatorConfig(
         duration(SHUTDOWN_TIMEOUT, env.getOrDefault(SHUTDOWN_TIMEOUT, ""), Duration.ofSeconds(20)),
         labelSelector(env.getOrDefault(SECRET_LABEL_SELECTOR, "")),
         (int) positiveNumber(GRAPH_MAX_CONCURRENCY, env.getOrDefault(GRAPH_MAX_CONCURRENCY, ""), 8, true),
-        positiveNumber(GRAPH_RATE_LIMIT, env.getOrDefault(GRAPH_RATE_LIMIT, ""), 10, false));
+        positiveNumber(GRAPH_RATE_LIMIT, env.getOrDefault(GRAPH_RATE_LIMIT, ""), 10, false),
+        duration(EXPIRY_WARNING, env.getOrDefault(EXPIRY_WARNING, ""), Duration.ofDays(14)));
   }
 
   static Optional<LeaderElection> leaderElection(Map<String, String> env) {
@@ -226,13 +230,14 @@ public record OperatorConfig(
         case "ms" -> Duration.ofMillis(amount);
         case "s" -> Duration.ofSeconds(amount);
         case "m" -> Duration.ofMinutes(amount);
-        default -> Duration.ofHours(amount);
+        case "h" -> Duration.ofHours(amount);
+        default -> Duration.ofDays(amount);
       };
     } else {
       try {
         parsed = Duration.parse(trimmed);
       } catch (DateTimeParseException e) {
-        throw invalid(variable, value, "expected an ISO-8601 duration (PT10M) or a number with ms, s, m or h (10m)");
+        throw invalid(variable, value, "expected an ISO-8601 duration (PT10M) or a number with ms, s, m, h or d (10m, 14d)");
       }
     }
     if (parsed.isNegative() || parsed.isZero()) {

@@ -5,6 +5,12 @@ import java.io.InputStream;
 import java.net.InetAddress;
 import java.util.HashMap;
 
+import java.util.concurrent.atomic.AtomicInteger;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
@@ -16,7 +22,9 @@ import io.fabric8.mockwebserver.http.RecordedRequest;
 
 /**
  * A Kubernetes API on loopback: fabric8's mock server in CRUD mode with our CRD applied, so that the status
- * subresource behaves as in a cluster. For the demo and the tests; not a cluster (no SSA, no admission).
+ * subresource behaves as in a cluster, and made as strict as a real API server where the operator depends on it
+ * (optimistic locking of status writes, 422 for a JSON Patch that cannot be applied). For the demo and the tests; not
+ * a cluster (no SSA, no admission).
  */
 public final class EmbeddedKubernetes implements AutoCloseable {
 
@@ -28,11 +36,11 @@ public final class EmbeddedKubernetes implements AutoCloseable {
       "io.fabric8.mockwebserver");
 
   /** Holds what is stored: it outlives a {@link #restart()}. */
-  private final AccessReviewingCrudDispatcher store;
+  private final StrictCrudDispatcher store;
   private volatile KubernetesMockServer server;
   private final KubernetesClient client;
 
-  private EmbeddedKubernetes(AccessReviewingCrudDispatcher store, KubernetesMockServer server,
+  private EmbeddedKubernetes(StrictCrudDispatcher store, KubernetesMockServer server,
       KubernetesClient client) {
     this.store = store;
     this.server = server;
@@ -41,22 +49,25 @@ public final class EmbeddedKubernetes implements AutoCloseable {
 
   public static EmbeddedKubernetes start() {
     MOCK_SERVER_LOG.setLevel(java.util.logging.Level.WARNING);
-    var store = new AccessReviewingCrudDispatcher();
+    var store = new StrictCrudDispatcher();
     var server = serve(store, 0);
     var client = server.createClient();
     client.resource(crd()).create();
     return new EmbeddedKubernetes(store, server, client);
   }
 
-  private static KubernetesMockServer serve(AccessReviewingCrudDispatcher store, int port) {
+  private static KubernetesMockServer serve(StrictCrudDispatcher store, int port) {
     var server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), store, false);
     server.init(InetAddress.getLoopbackAddress(), port);
     return server;
   }
 
-  /** The next {@code count} status patches answer 409 Conflict, as when another writer got there first. */
-  public void conflictOnNextStatusPatches(int count) {
-    store.statusConflicts.set(count);
+  /**
+   * Before each of the next {@code count} status writes, another writer changes the object (an annotation), as a
+   * person or another controller may: the write, made against the version before, is refused with 409 Conflict.
+   */
+  public void anotherWriterBeforeNextStatusWrites(int count) {
+    store.otherWrites.set(count);
   }
 
   /**
@@ -95,36 +106,114 @@ public final class EmbeddedKubernetes implements AutoCloseable {
   }
 
   /**
-   * CRUD mode stores a SelfSubjectRulesReview and returns it without a status. JOSDK's leader election creates one
-   * at start to check its Lease permissions, and reads {@code status.resourceRules}: answer as for a cluster admin.
+   * fabric8's CRUD dispatcher, made as strict as a real API server where the operator depends on it:
+   * <ul>
+   *   <li>a write of the status subresource that carries a resourceVersion older than the stored one is refused with
+   *       409 Conflict (CRUD mode checks it only outside the status subresource);
+   *   <li>a JSON Patch that cannot be applied (a {@code replace} or {@code test} of a missing field) is answered 422,
+   *       as a real API server does; CRUD mode would throw and leave the request hanging;
+   *   <li>a SelfSubjectRulesReview (JOSDK's Lease access check) is answered as for a cluster admin; CRUD mode would
+   *       store it and return it without a status.
+   * </ul>
+   * Writes are serialised here so that each check sees the object its write will replace.
    */
-  private static final class AccessReviewingCrudDispatcher extends KubernetesCrudDispatcher {
+  private static final class StrictCrudDispatcher extends KubernetesCrudDispatcher {
     private static final String ALLOWED = "{\"apiVersion\":\"authorization.k8s.io/v1\","
         + "\"kind\":\"SelfSubjectRulesReview\",\"spec\":{},\"status\":{\"incomplete\":false,"
         + "\"nonResourceRules\":[],\"resourceRules\":[{\"apiGroups\":[\"*\"],\"resources\":[\"*\"],"
         + "\"verbs\":[\"*\"]}]}}";
+    private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final java.util.concurrent.atomic.AtomicInteger statusConflicts = new java.util.concurrent.atomic
-        .AtomicInteger();
-
-    @Override
-    public MockResponse handlePatch(RecordedRequest request) {
-      if (request.getPath().contains("/status") && statusConflicts.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
-        return new MockResponse().setResponseCode(409).setHeader("Content-Type", "application/json")
-            .setBody("{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"reason\":\"Conflict\","
-                + "\"code\":409,\"message\":\"the object has been modified; please apply your changes to the latest "
-                + "version and try again\"}");
-      }
-      return super.handlePatch(request);
-    }
+    private final AtomicInteger otherWrites = new AtomicInteger();
 
     @Override
-    public MockResponse handleCreate(RecordedRequest request) {
+    public synchronized MockResponse handleCreate(RecordedRequest request) {
       if (request.getPath().startsWith("/apis/authorization.k8s.io/v1/selfsubjectrulesreviews")) {
         return new MockResponse().setResponseCode(201).setHeader("Content-Type", "application/json")
             .setBody(ALLOWED);
       }
       return super.handleCreate(request);
+    }
+
+    @Override
+    public synchronized MockResponse handleUpdate(RecordedRequest request) {
+      var refused = refusedStatusWrite(request);
+      return refused != null ? refused : super.handleUpdate(request);
+    }
+
+    @Override
+    public synchronized MockResponse handlePatch(RecordedRequest request) {
+      var refused = refusedStatusWrite(request);
+      if (refused != null) {
+        return refused;
+      }
+      try {
+        return super.handlePatch(request);
+      } catch (RuntimeException unappliable) {
+        return status(422, "Invalid", "the server rejected our request due to an error in our request: "
+            + unappliable.getMessage());
+      }
+    }
+
+    @Override
+    public synchronized MockResponse handleDelete(String path) {
+      return super.handleDelete(path);
+    }
+
+    /** 409 for a status write based on an older resourceVersion; null when the write may go ahead. */
+    private MockResponse refusedStatusWrite(RecordedRequest request) {
+      var path = request.getPath();
+      var query = path.indexOf('?');
+      path = query < 0 ? path : path.substring(0, query);
+      if (!path.endsWith("/status")) {
+        return null;
+      }
+      var attributes = getKey(path);
+      var stored = findResource(attributes);
+      if (stored == null) {
+        return null;
+      }
+      try {
+        if (otherWrites.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+          var changed = (ObjectNode) JSON.readTree(stored.getValue());
+          var metadata = (ObjectNode) changed.get("metadata");
+          metadata.withObject("annotations").put("test.connectorcert.io/other-writer",
+              String.valueOf(requestResourceVersion()));
+          metadata.put("resourceVersion", String.valueOf(requestResourceVersion()));
+          processEvent(path, attributes, stored.getKey(), null, JSON.writeValueAsString(changed));
+          stored = findResource(attributes);
+        }
+        var current = JSON.readTree(stored.getValue()).path("metadata").path("resourceVersion").asText();
+        var sent = sentResourceVersion(JSON.readTree(request.getBody().getBytes()));
+        if (sent != null && !sent.isEmpty() && !sent.equals(current)) {
+          return status(409, "Conflict", "Operation cannot be fulfilled: the object has been modified; please "
+              + "apply your changes to the latest version and try again");
+        }
+        return null;
+      } catch (IOException e) {
+        return status(400, "BadRequest", "the request body is not JSON");
+      }
+    }
+
+    /** The resourceVersion a write is based on: in the object it sends, or set by one of its JSON Patch ops. */
+    private static String sentResourceVersion(JsonNode body) {
+      if (body.isArray()) {
+        for (var op : body) {
+          if ("/metadata/resourceVersion".equals(op.path("path").asText()) && op.has("value")) {
+            return op.get("value").asText();
+          }
+        }
+        return null;
+      }
+      var version = body.path("metadata").path("resourceVersion");
+      return version.isMissingNode() || version.isNull() ? null : version.asText();
+    }
+
+    private static MockResponse status(int code, String reason, String message) {
+      var body = JSON.createObjectNode().put("kind", "Status").put("apiVersion", "v1").put("status", "Failure")
+          .put("message", message).put("reason", reason).put("code", code);
+      return new MockResponse().setResponseCode(code).setHeader("Content-Type", "application/json")
+          .setBody(body.toString());
     }
   }
 

@@ -12,8 +12,11 @@ public sealed interface Outcome {
   /** The certificate the Secret holds, when one could be read. */
   Optional<SecretCertificate> certificate();
 
-  /** Another resource, created earlier, already keeps this connector. */
-  record Conflict(String owner) implements Outcome {
+  /**
+   * Another resource, created earlier, already keeps this connector. {@code sameNamespaceOwner} names it when it
+   * lives in this resource's namespace; a resource of another namespace is never named.
+   */
+  record Conflict(Optional<String> sameNamespaceOwner) implements Outcome {
     @Override
     public Optional<SecretCertificate> certificate() {
       return Optional.empty();

@@ -21,6 +21,7 @@ public final class SecretMaterial {
   public static final String KEYSTORE_KEY = "keystore.p12";
   public static final String TLS_CRT = "tls.crt";
   public static final String TLS_KEY = "tls.key";
+  public static final String PEM_PAIR = TLS_CRT + "+" + TLS_KEY;
   static final int MAX_PASSWORD_BYTES = 1024;
 
   private SecretMaterial() {}
@@ -28,7 +29,8 @@ public final class SecretMaterial {
   /** Either the certificate, or a {@link Outcome.UserProblem}. */
   public sealed interface Loaded {}
 
-  public record Ok(SecretCertificate certificate) implements Loaded {}
+  /** The certificate, and where in the Secret it was read (a PKCS#12 key, or {@link #PEM_PAIR}). */
+  public record Ok(SecretCertificate certificate, String key) implements Loaded {}
 
   public record Problem(Outcome.UserProblem problem) implements Loaded {}
 
@@ -42,10 +44,9 @@ public final class SecretMaterial {
     var requestedKey = spec.secretRef().key();
 
     CertificateRead read;
-    String source;
+    String key;
     if (requestedKey != null || data.containsKey(KEYSTORE_KEY)) {
-      var key = requestedKey != null ? requestedKey : KEYSTORE_KEY;
-      source = "Secret " + secretName + " key " + key;
+      key = requestedKey != null ? requestedKey : KEYSTORE_KEY;
       if (!data.containsKey(key)) {
         return problem(Reasons.SECRET_KEY_NOT_FOUND, "Secret " + secretName + " has no key " + key);
       }
@@ -54,14 +55,22 @@ public final class SecretMaterial {
         return new Problem(p.problem());
       }
       read = CertificateReader.readPkcs12(data.get(key), ((PasswordValue) password).value());
+      // cert-manager writes keystore.p12 (with a password) beside tls.crt and tls.key: without a password to open
+      // the keystore, and without a key chosen in the spec, the PEM pair in the same Secret is the certificate
+      if (requestedKey == null && spec.passwordSecretRef() == null && hasPemPair(data)
+          && read instanceof CertificateRead.Problem p && p.reason() == CertificateRead.Reason.WRONG_PASSWORD) {
+        key = PEM_PAIR;
+        read = CertificateReader.readPem(data.get(TLS_CRT), data.get(TLS_KEY));
+      }
     } else {
-      source = "Secret " + secretName;
-      if (!data.containsKey(TLS_CRT) || !data.containsKey(TLS_KEY)) {
+      key = PEM_PAIR;
+      if (!hasPemPair(data)) {
         return problem(Reasons.SECRET_KEY_NOT_FOUND, "Secret " + secretName + " has neither " + KEYSTORE_KEY
             + " nor the pair " + TLS_CRT + " + " + TLS_KEY);
       }
       read = CertificateReader.readPem(data.get(TLS_CRT), data.get(TLS_KEY));
     }
+    var source = "Secret " + secretName + " key " + key;
 
     if (read instanceof CertificateRead.Problem p) {
       return problem(reasonOf(p), source + ": " + p.message());
@@ -73,7 +82,11 @@ public final class SecretMaterial {
               + "; renew it, nothing was uploaded",
           Optional.of(certificate)));
     }
-    return new Ok(certificate);
+    return new Ok(certificate, key);
+  }
+
+  private static boolean hasPemPair(java.util.Map<String, byte[]> data) {
+    return data.containsKey(TLS_CRT) && data.containsKey(TLS_KEY);
   }
 
   private sealed interface Password {}

@@ -2,12 +2,19 @@ package io.connectorcert.reconciler;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 
 import io.connectorcert.api.v1alpha1.ApiConnectorCertificateStatus;
+import io.connectorcert.api.v1alpha1.Reasons;
 import io.fabric8.kubernetes.api.model.Condition;
 
-/** The Kubernetes Events a status change deserves: one per upload, one per move into a failure reason. */
+/**
+ * The Kubernetes Events that a status write deserves, from the status it replaced ({@code before}) and the one it
+ * wrote ({@code after}): one per upload it records, one per move into a failure reason, one when the certificate in
+ * use starts to expire soon. Computed against what the write really replaced, so a transition that is already on the
+ * server (another reconcile wrote it) gives no second event.
+ */
 public final class StatusEvents {
 
   public static final String NORMAL = "Normal";
@@ -17,24 +24,37 @@ public final class StatusEvents {
 
   private StatusEvents() {}
 
-  public static List<Event> between(ApiConnectorCertificateStatus previous, ApiConnectorCertificateStatus next,
+  public static List<Event> between(ApiConnectorCertificateStatus before, ApiConnectorCertificateStatus after,
       Outcome outcome, String connectorId) {
+    var previous = Optional.ofNullable(before).orElseGet(ApiConnectorCertificateStatus::empty);
     var events = new ArrayList<Event>();
-    if (outcome instanceof Outcome.Synced synced && synced.uploaded()) {
+    if (outcome instanceof Outcome.Synced synced && synced.uploaded() && recordsNewUpload(previous, after)) {
       var certificate = synced.secretCertificate();
-      events.add(new Event(NORMAL, io.connectorcert.api.v1alpha1.Reasons.UPLOADED,
-          "Uploaded certificate " + certificate.thumbprint() + " (expires "
-              + StatusFactory.format(certificate.notAfter()) + ") to connector " + connectorId));
+      events.add(new Event(NORMAL, Reasons.UPLOADED, "Uploaded certificate " + certificate.thumbprint()
+          + " (expires " + StatusFactory.format(certificate.notAfter()) + ") to connector " + connectorId));
     }
-    var ready = next.condition(ApiConnectorCertificateStatus.READY).orElseThrow();
-    var before = Optional.ofNullable(previous).flatMap(p -> p.condition(ApiConnectorCertificateStatus.READY));
-    if ("False".equals(ready.getStatus()) && !sameReason(before, ready)) {
+    var ready = after.condition(ApiConnectorCertificateStatus.READY).orElseThrow();
+    if ("False".equals(ready.getStatus())
+        && !sameState(previous.condition(ApiConnectorCertificateStatus.READY), ready)) {
       events.add(new Event(WARNING, ready.getReason(), ready.getMessage()));
+    }
+    var active = after.condition(ApiConnectorCertificateStatus.ACTIVE);
+    if (active.filter(c -> Reasons.EXPIRING_SOON.equals(c.getReason())).isPresent()
+        && (!sameState(previous.condition(ApiConnectorCertificateStatus.ACTIVE), active.get())
+            || !Objects.equals(previous.activeThumbprint(), after.activeThumbprint()))) {
+      events.add(new Event(WARNING, Reasons.EXPIRING_SOON, active.get().getMessage()));
     }
     return events;
   }
 
-  private static boolean sameReason(Optional<Condition> before, Condition now) {
+  private static boolean recordsNewUpload(ApiConnectorCertificateStatus before,
+      ApiConnectorCertificateStatus after) {
+    return after.lastUploadTime() != null
+        && !(Objects.equals(before.lastUploadTime(), after.lastUploadTime())
+            && Objects.equals(before.uploadedThumbprint(), after.uploadedThumbprint()));
+  }
+
+  private static boolean sameState(Optional<Condition> before, Condition now) {
     return before.filter(b -> b.getStatus().equals(now.getStatus()) && b.getReason().equals(now.getReason()))
         .isPresent();
   }

@@ -12,56 +12,62 @@ import io.connectorcert.api.v1alpha1.ApiConnectorCertificate;
 import io.connectorcert.api.v1alpha1.ApiConnectorCertificateStatus;
 import io.connectorcert.api.v1alpha1.ApiConnectorCertificateStatus.ConnectorInfo;
 import io.connectorcert.api.v1alpha1.ApiConnectorCertificateStatus.CredentialsInfo;
-import io.connectorcert.api.v1alpha1.ApiConnectorCertificateStatus.GraphInfo;
 import io.connectorcert.api.v1alpha1.ApiConnectorCertificateStatus.GraphCertificateInfo;
+import io.connectorcert.api.v1alpha1.ApiConnectorCertificateStatus.GraphInfo;
 import io.connectorcert.api.v1alpha1.ApiConnectorCertificateStatus.SecretCertificateInfo;
 import io.connectorcert.api.v1alpha1.Reasons;
 import io.connectorcert.certificate.SecretCertificate;
 import io.connectorcert.certificate.Thumbprints;
 import io.connectorcert.credentials.CredentialSource;
-import io.connectorcert.credentials.GraphRoute;
 import io.connectorcert.graph.ApiConnector;
 import io.connectorcert.graph.ConnectorCertificate;
 import io.connectorcert.graph.GraphFailure;
 import io.fabric8.kubernetes.api.model.Condition;
 
 /**
- * Builds the status from what a reconcile found: a pure function of (resource, outcome, clock, backoff). Conditions
- * keep their lastTransitionTime while their status stays the same.
+ * Builds the status from what a reconcile found: a pure function of (resource, observation, clock, backoff, expiry
+ * warning). It holds nothing that changes by itself over time, so an unchanged world gives an equal status and no
+ * write. Conditions keep their lastTransitionTime while their status stays the same.
  */
 public final class StatusFactory {
 
+  /** Graph flips isActive some time after a certificate's notBefore passes: judge only after this much more. */
+  static final Duration ACTIVATION_GRACE = Duration.ofSeconds(10);
+
   private final Clock clock;
   private final Backoff backoff;
+  private final Duration expiryWarning;
 
-  public StatusFactory(Clock clock, Backoff backoff) {
+  public StatusFactory(Clock clock, Backoff backoff, Duration expiryWarning) {
     this.clock = clock;
     this.backoff = backoff;
+    this.expiryWarning = expiryWarning;
   }
 
   public ApiConnectorCertificateStatus statusFor(ApiConnectorCertificate resource, Outcome outcome) {
-    return statusFor(resource, outcome, Optional.empty());
+    return statusFor(resource, new Observation(outcome));
   }
 
-  /** The status after a reconcile that got as far as choosing its credential and target ({@code route}). */
-  public ApiConnectorCertificateStatus statusFor(ApiConnectorCertificate resource, Outcome outcome,
-      Optional<GraphRoute> route) {
+  public ApiConnectorCertificateStatus statusFor(ApiConnectorCertificate resource, Observation observation) {
     var now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+    var outcome = observation.outcome();
     var previous = Optional.ofNullable(resource.getStatus()).orElseGet(ApiConnectorCertificateStatus::empty);
     var generation = resource.getMetadata().getGeneration();
     var connectorId = resource.getSpec().connectorId();
+    // what the status knew of a connector the spec no longer names is forgotten
+    var known = aboutConnector(previous, connectorId) ? previous : forgetConnector(previous);
 
     var readNow = connectorReadNow(outcome);
     var connector = readNow.map(c -> new ConnectorInfo(c.id(), c.displayName(), c.targetUrl()))
-        .orElse(previous.connector());
-    var certificates = readNow.map(StatusFactory::certificatesOf).orElse(previous.certificates());
+        .orElse(known.connector());
+    var certificates = readNow.map(StatusFactory::certificatesOf).orElse(known.certificates());
     var activeThumbprint = readNow.map(c -> c.active().map(ConnectorCertificate::thumbprint).orElse(null))
-        .orElse(previous.activeThumbprint());
-    var lastSyncTime = readNow.isPresent() ? format(now) : previous.lastSyncTime();
-    var secretCertificate = outcome.certificate().map(StatusFactory::secretCertificateOf).orElse(null);
+        .orElse(known.activeThumbprint());
+    var secretCertificate = outcome.certificate()
+        .map(c -> secretCertificateOf(c, observation.certificateKey().orElse(null))).orElse(null);
 
-    var uploadedThumbprint = previous.uploadedThumbprint();
-    var lastUploadTime = previous.lastUploadTime();
+    var uploadedThumbprint = known.uploadedThumbprint();
+    var lastUploadTime = known.lastUploadTime();
     if (outcome instanceof Outcome.Synced synced) {
       var thumbprint = synced.secretCertificate().thumbprint();
       if (synced.uploaded()) {
@@ -72,31 +78,44 @@ public final class StatusFactory {
       uploadedThumbprint = thumbprint;
     }
 
+    var transient_ = isTransient(outcome);
     Integer failedAttempts = null;
     String nextRetryTime = null;
-    if (outcome instanceof Outcome.GraphProblem problem && problem.failure().kind() == GraphFailure.Kind.UNAVAILABLE) {
+    if (transient_) {
+      var failure = ((Outcome.GraphProblem) outcome).failure();
       failedAttempts = Optional.ofNullable(previous.failedAttempts()).orElse(0) + 1;
-      nextRetryTime = format(now.plus(backoff.delay(failedAttempts, problem.failure().retryAfter())));
+      nextRetryTime = format(now.plus(backoff.delay(failedAttempts, failure.retryAfter())));
     }
 
     // a read that failed for a passing cause says nothing new: the connector still holds what it held
-    var ready = heldThroughTransientFailure(outcome, previous)
-        ? previous.condition(ApiConnectorCertificateStatus.READY).map(StatusFactory::stateOf).orElseThrow()
-        : ready(outcome, lastUploadTime, connectorId);
-    var active = active(secretCertificate, certificates, activeThumbprint, now);
-    var conditions = List.of(
-        condition(previous, ApiConnectorCertificateStatus.READY, ready, generation, now),
-        condition(previous, ApiConnectorCertificateStatus.ACTIVE, active, generation, now));
+    var ready = heldThroughTransientFailure(outcome, known)
+        ? known.condition(ApiConnectorCertificateStatus.READY).map(StatusFactory::stateOf).orElseThrow()
+        : ready(outcome, lastUploadTime, connectorId, now);
+    var active = active(secretCertificate, certificates, activeThumbprint, now, expiryWarning);
 
-    var credentials = route.map(r -> credentialsOf(r.credential())).orElse(previous.credentials());
-    var graph = route.map(r -> new GraphInfo(r.target().cloud().name(), r.target().graphEndpoint().toString(),
-        r.target().apiVersion())).orElse(previous.graph());
+    var conditions = new ArrayList<Condition>();
+    conditions.add(condition(previous, ApiConnectorCertificateStatus.READY, ready, generation, now));
+    conditions.add(condition(previous, ApiConnectorCertificateStatus.ACTIVE, active, generation, now));
+    // kstatus: abnormal-true conditions, present only while true
+    if (transient_) {
+      conditions.add(condition(previous, ApiConnectorCertificateStatus.RECONCILING, new State(true,
+          Reasons.GRAPH_UNAVAILABLE, "Retrying at " + nextRetryTime + " after " + failedAttempts
+              + " failed attempt(s): " + ((Outcome.GraphProblem) outcome).failure().getMessage()),
+          generation, now));
+    } else if (!ready.status()) {
+      conditions.add(condition(previous, ApiConnectorCertificateStatus.STALLED,
+          new State(true, ready.reason(), ready.message()), generation, now));
+    }
+
+    var credentials = observation.route().map(r -> credentialsOf(r.credential())).orElse(previous.credentials());
+    var graph = observation.route().map(r -> new GraphInfo(r.target().cloud().name(),
+        r.target().graphEndpoint().toString(), r.target().apiVersion())).orElse(previous.graph());
     return new ApiConnectorCertificateStatus(generation, connector, credentials, graph, secretCertificate,
-        uploadedThumbprint,
-        lastUploadTime, activeThumbprint, certificates, lastSyncTime, failedAttempts, nextRetryTime, conditions);
+        uploadedThumbprint, lastUploadTime, activeThumbprint, certificates, failedAttempts, nextRetryTime,
+        conditions);
   }
 
-  /** The delay until the next try that this status asks for, if it asks for one sooner than the periodic resync. */
+  /** The delay until the next try that this status asks for, if it asks for one. */
   public static Optional<Duration> retryDelay(ApiConnectorCertificateStatus status, Instant now) {
     return Optional.ofNullable(status.nextRetryTime())
         .map(Instant::parse)
@@ -104,23 +123,63 @@ public final class StatusFactory {
         .map(d -> d.isNegative() ? Duration.ZERO : d);
   }
 
+  /**
+   * When this status should be looked at again although nothing changes in the cluster: the retry after a transient
+   * failure, a certificate becoming valid, and the moments a certificate (the Secret's, or the one Graph uses) enters
+   * its expiry warning and expires.
+   */
+  public static Optional<Duration> nextLook(ApiConnectorCertificateStatus status, Instant now,
+      Duration expiryWarning) {
+    var retry = retryDelay(status, now);
+    if (retry.isPresent()) {
+      return retry;
+    }
+    var moments = new ArrayList<Instant>();
+    var secret = status.secretCertificate();
+    if (secret != null) {
+      moments.add(Instant.parse(secret.notBefore()).plus(ACTIVATION_GRACE));
+      moments.add(Instant.parse(secret.notAfter()).minus(expiryWarning));
+      moments.add(Instant.parse(secret.notAfter()).plusSeconds(1));
+    }
+    status.certificates().stream()
+        .filter(c -> Boolean.TRUE.equals(c.isActive()) && c.notAfter() != null)
+        .forEach(c -> {
+          moments.add(Instant.parse(c.notAfter()).minus(expiryWarning));
+          moments.add(Instant.parse(c.notAfter()).plusSeconds(1));
+        });
+    return moments.stream().filter(now::isBefore).min(Instant::compareTo).map(at -> Duration.between(now, at));
+  }
+
   record State(boolean status, String reason, String message) {}
 
   /**
-   * Ready for an outcome. {@code lastUploadTime} is set when this resource uploaded the Secret's certificate: the
-   * reason stays Uploaded while the connector holds it, so later syncs do not rewrite the condition.
+   * Ready for an outcome: True when the connector holds the Secret's certificate and uses it, or will at its
+   * notBefore. {@code lastUploadTime} is set when this resource uploaded the certificate to this connector: the reason
+   * stays Uploaded while the connector holds it, so later syncs do not rewrite the condition.
    */
-  static State ready(Outcome outcome, String lastUploadTime, String connectorId) {
+  static State ready(Outcome outcome, String lastUploadTime, String connectorId, Instant now) {
     if (outcome instanceof Outcome.Synced synced) {
       var thumbprint = synced.secretCertificate().thumbprint();
+      var usedInstead = supersededBy(synced.secretCertificate(), synced.connector(), now);
+      if (usedInstead.isPresent()) {
+        return new State(false, Reasons.SUPERSEDED, "Connector " + connectorId + " holds the Secret's certificate "
+            + thumbprint + ", but Graph marks certificate " + usedInstead.get().thumbprint() + " active, so B2C sends"
+            + " that one (it was uploaded after the Secret's, or the Secret went back to an older certificate). The"
+            + " operator does not upload " + thumbprint + " again: Graph would list it twice. To have B2C send the "
+            + "Secret's certificate, renew it (cert-manager: cmctl renew <certificate>) and the new one is uploaded;"
+            + " to keep " + usedInstead.get().thumbprint() + ", put that certificate in the Secret");
+      }
       return lastUploadTime != null
           ? new State(true, Reasons.UPLOADED, "Uploaded certificate " + thumbprint + " to connector " + connectorId
               + " at " + lastUploadTime)
           : new State(true, Reasons.IN_SYNC, "Connector " + connectorId + " already held certificate " + thumbprint);
     }
     if (outcome instanceof Outcome.Conflict conflict) {
-      return new State(false, Reasons.CONNECTOR_CONFLICT, "ApiConnectorCertificate " + conflict.owner()
-          + " was created first for connector " + connectorId + "; this resource uploads nothing while it exists");
+      var owner = conflict.sameNamespaceOwner().map(name -> "ApiConnectorCertificate " + name)
+          .orElse("A resource in another namespace");
+      return new State(false, Reasons.CONNECTOR_CONFLICT, owner + " was created first for connector " + connectorId
+          + "; this resource uploads nothing while it names the connector, and takes over at once when it no "
+          + "longer does");
     }
     if (outcome instanceof Outcome.UserProblem problem) {
       return new State(false, problem.reason(), problem.message());
@@ -139,12 +198,29 @@ public final class StatusFactory {
     };
   }
 
-  static boolean heldThroughTransientFailure(Outcome outcome, ApiConnectorCertificateStatus previous) {
+  /**
+   * The certificate B2C uses instead of the Secret's: Graph marks another one active although the Secret's is held
+   * and its notBefore has passed (with Graph's grace).
+   */
+  static Optional<ConnectorCertificate> supersededBy(SecretCertificate certificate, ApiConnector connector,
+      Instant now) {
+    var held = connector.certificate(certificate.thumbprint());
+    if (held.isEmpty() || held.get().active() || now.isBefore(certificate.notBefore().plus(ACTIVATION_GRACE))) {
+      return Optional.empty();
+    }
+    return connector.active();
+  }
+
+  static boolean isTransient(Outcome outcome) {
     return outcome instanceof Outcome.GraphProblem problem
-        && problem.failure().kind() == GraphFailure.Kind.UNAVAILABLE
+        && problem.failure().kind() == GraphFailure.Kind.UNAVAILABLE;
+  }
+
+  static boolean heldThroughTransientFailure(Outcome outcome, ApiConnectorCertificateStatus previous) {
+    return isTransient(outcome)
         && previous.condition(ApiConnectorCertificateStatus.READY).filter(c -> "True".equals(c.getStatus())).isPresent()
-        && previous.certificates().stream()
-            .anyMatch(c -> Thumbprints.same(c.thumbprint(), problem.secretCertificate().thumbprint()));
+        && previous.certificates().stream().anyMatch(c -> Thumbprints.same(c.thumbprint(),
+            ((Outcome.GraphProblem) outcome).secretCertificate().thumbprint()));
   }
 
   private static State stateOf(Condition condition) {
@@ -152,7 +228,7 @@ public final class StatusFactory {
   }
 
   static State active(SecretCertificateInfo secretCertificate, List<GraphCertificateInfo> certificates,
-      String activeThumbprint, Instant now) {
+      String activeThumbprint, Instant now, Duration expiryWarning) {
     if (secretCertificate == null) {
       return new State(false, Reasons.NOT_UPLOADED, "No certificate could be read from the Secret");
     }
@@ -162,6 +238,14 @@ public final class StatusFactory {
       return new State(false, Reasons.NOT_UPLOADED, "The connector does not hold certificate " + thumbprint);
     }
     if (Boolean.TRUE.equals(held.get().isActive())) {
+      var notAfter = Instant.parse(secretCertificate.notAfter());
+      var laterOne = certificates.stream()
+          .anyMatch(c -> c.notAfter() != null && Instant.parse(c.notAfter()).isAfter(notAfter));
+      if (!laterOne && !now.isBefore(notAfter.minus(expiryWarning))) {
+        return new State(true, Reasons.EXPIRING_SOON, "Graph marks certificate " + thumbprint + " active; it expires"
+            + " at " + secretCertificate.notAfter() + " and the connector holds no certificate that lasts longer: "
+            + "renew the Secret's certificate (cert-manager renews it renewBefore its expiry)");
+      }
       return new State(true, Reasons.ACTIVE, "Graph marks certificate " + thumbprint + " active");
     }
     var notBefore = Instant.parse(secretCertificate.notBefore());
@@ -181,6 +265,20 @@ public final class StatusFactory {
         .map(Condition::getLastTransitionTime)
         .orElse(format(now));
     return new Condition(transition, state.message(), generation, state.reason(), status, type);
+  }
+
+  /** Whether the connector facts in {@code status} are about {@code connectorId} (or there are none). */
+  static boolean aboutConnector(ApiConnectorCertificateStatus status, String connectorId) {
+    return status.connector() == null ? status.uploadedThumbprint() == null
+        : connectorId.equalsIgnoreCase(status.connector().id());
+  }
+
+  /** The status without what it knew of a connector: what was uploaded there, when, its list, its active one. */
+  private static ApiConnectorCertificateStatus forgetConnector(ApiConnectorCertificateStatus status) {
+    return new ApiConnectorCertificateStatus(status.observedGeneration(), null, status.credentials(), status.graph(),
+        status.secretCertificate(), null, null, null, null, status.failedAttempts(), status.nextRetryTime(),
+        status.conditions().stream()
+            .filter(c -> !ApiConnectorCertificateStatus.READY.equals(c.getType())).toList());
   }
 
   private static Optional<ApiConnector> connectorReadNow(Outcome outcome) {
@@ -210,9 +308,9 @@ public final class StatusFactory {
     return new CredentialsInfo(source.scope(), null, null, null);
   }
 
-  static SecretCertificateInfo secretCertificateOf(SecretCertificate certificate) {
+  static SecretCertificateInfo secretCertificateOf(SecretCertificate certificate, String key) {
     return new SecretCertificateInfo(certificate.thumbprint(), certificate.subject(),
-        format(certificate.notBefore()), format(certificate.notAfter()));
+        format(certificate.notBefore()), format(certificate.notAfter()), key);
   }
 
   static String format(Instant instant) {

@@ -74,7 +74,7 @@ class ApiConnectorCertificateIT {
         .containsExactly(certificate.opensslThumbprint());
     assertThat(status.connector().displayName()).isEqualTo("API connector signup");
     assertThat(status.lastUploadTime()).isNotNull();
-    assertThat(status.lastSyncTime()).isNotNull();
+    assertThat(status.secretCertificate().key()).isEqualTo("keystore.p12");
     assertThat(status.observedGeneration()).isEqualTo(harness.get("signup").getMetadata().getGeneration());
     assertThat(status.condition(ACTIVE).orElseThrow().getStatus()).isEqualTo("True");
     assertThat(status.condition(READY).orElseThrow().getObservedGeneration()).isEqualTo(1L);
@@ -143,6 +143,36 @@ class ApiConnectorCertificateIT {
     var status = harness.awaitReady("pem", "True", Reasons.UPLOADED);
     assertThat(status.uploadedThumbprint()).isEqualTo(pem.opensslThumbprint());
     assertThat(harness.graph.uploads(connector)).isEqualTo(1);
+  }
+
+  @Test
+  void aCertManagerKeystoreWithoutPasswordSecretRefIsReadFromThePemPairBesideIt() {
+    // cert-manager with keystores enabled: keystore.p12 under a password, and tls.crt + tls.key in the same Secret
+    var certificate = TestCertificates.generate(dir, "keystores.contoso.com");
+    var connector = connector("keystores");
+    harness.secret("keystores-tls", Map.of(
+        "keystore.p12", TestCertificates.pfx(certificate, LEGACY_RC2, "keystore-password"),
+        "tls.crt", TestCertificates.certPem(certificate),
+        "tls.key", TestCertificates.pkcs1Key(certificate)));
+    harness.resource("keystores", connector, "keystores-tls", null);
+
+    var status = harness.awaitReady("keystores", "True", Reasons.UPLOADED);
+    assertThat(status.secretCertificate().key()).isEqualTo("tls.crt+tls.key");
+    assertThat(status.uploadedThumbprint()).isEqualTo(certificate.opensslThumbprint());
+    assertThat(harness.graph.uploads(connector)).isEqualTo(1);
+    assertThat(harness.events("keystores")).extracting(Event::getType).doesNotContain("Warning");
+
+    // with the key named in the spec, the keystore it names is what counts: no password opens it
+    var named = connector("keystores-named");
+    var resource = new io.connectorcert.api.v1alpha1.ApiConnectorCertificate();
+    resource.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withName("keystores-named")
+        .withNamespace(OperatorHarness.NAMESPACE).build());
+    resource.setSpec(new io.connectorcert.api.v1alpha1.ApiConnectorCertificateSpec(named,
+        new io.connectorcert.api.v1alpha1.CertificateSecretRef("keystores-tls", "keystore.p12"), null));
+    harness.client.resource(resource).create();
+    var refused = harness.awaitReady("keystores-named", "False", Reasons.WRONG_PASSWORD);
+    assertThat(refused.condition(READY).orElseThrow().getMessage()).contains("keystore.p12")
+        .doesNotContain("keystore-password");
   }
 
   @Test

@@ -69,6 +69,10 @@ class FailureReasonsIT {
         .until(() -> previous.getAndSet(harness.reconciles.of(name)) == harness.reconciles.of(name));
     assertThat(harness.reconciles.of(name)).as("reconciles of %s", name).isLessThanOrEqualTo(MAX_RECONCILES);
     assertThat(harness.get(name).getStatus().condition(READY).orElseThrow().getReason()).isEqualTo(reason);
+    // kstatus: a person must act
+    assertThat(harness.get(name).getStatus().condition(ApiConnectorCertificateStatus.STALLED)).as("Stalled")
+        .hasValueSatisfying(c -> assertThat(c.getReason()).isEqualTo(reason));
+    assertThat(harness.get(name).getStatus().condition(ApiConnectorCertificateStatus.RECONCILING)).isEmpty();
     assertThat(harness.graph.uploads(connector)).isZero();
     await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(harness.events(name))
         .filteredOn(e -> reason.equals(e.getReason()))

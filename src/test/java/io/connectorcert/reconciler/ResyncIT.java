@@ -1,8 +1,11 @@
 package io.connectorcert.reconciler;
 
 import static io.connectorcert.api.v1alpha1.ApiConnectorCertificateStatus.ACTIVE;
+import static io.connectorcert.api.v1alpha1.ApiConnectorCertificateStatus.READY;
+import static io.connectorcert.api.v1alpha1.ApiConnectorCertificateStatus.STALLED;
 import static io.connectorcert.support.TestCertificates.Encoding.LEGACY_RC2;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -22,14 +25,17 @@ import io.connectorcert.graph.GraphConnectorCertificateClient;
 import io.connectorcert.support.OperatorHarness;
 import io.connectorcert.support.TestCertificates;
 
-/** With nothing changing in the cluster, the periodic resync still makes the status follow Graph. */
+/**
+ * With nothing changing in the cluster, the periodic resync still makes the status follow Graph: an upload by someone
+ * else makes the connector use another certificate, and Ready says so.
+ */
 class ResyncIT {
 
   @TempDir
   Path dir;
 
   @Test
-  void anOutOfBandUploadShowsUpAtTheNextResyncWithoutAnUploadOfOurs() throws Exception {
+  void anOutOfBandUploadShowsUpAtTheNextResyncAsSupersededWithoutAnUploadOfOurs() throws Exception {
     try (var harness = OperatorHarness.start(Map.of(OperatorConfig.RESYNC_INTERVAL, "2s"))) {
       var ours = TestCertificates.generate(dir, "ours.contoso.com");
       var theirs = TestCertificates.generate(dir, "theirs.contoso.com");
@@ -53,7 +59,18 @@ class ResyncIT {
       var active = status.condition(ACTIVE).orElseThrow();
       assertThat(active.getReason()).isEqualTo(Reasons.NOT_YET_ACTIVE);
       assertThat(active.getMessage()).contains(theirs.opensslThumbprint());
+      // B2C now sends theirs: not Ready, and a person is told what to do; ours is not uploaded again
+      var ready = harness.awaitReady("resync", "False", Reasons.SUPERSEDED).condition(READY).orElseThrow();
+      assertThat(ready.getMessage()).contains(theirs.opensslThumbprint()).contains(ours.opensslThumbprint())
+          .contains("renew");
+      assertThat(harness.get("resync").getStatus().condition(STALLED).orElseThrow().getReason())
+          .isEqualTo(Reasons.SUPERSEDED);
+      await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(harness.events("resync"))
+          .filteredOn(e -> Reasons.SUPERSEDED.equals(e.getReason())).hasSize(1));
+      var reconciles = harness.reconciles.of("resync");
+      await().atMost(Duration.ofSeconds(15)).until(() -> harness.reconciles.of("resync") >= reconciles + 3);
       assertThat(harness.graph.uploads("conn-resync")).isEqualTo(2); // ours once, theirs once: no re-upload
+      assertThat(harness.events("resync")).filteredOn(e -> Reasons.SUPERSEDED.equals(e.getReason())).hasSize(1);
     }
   }
 }

@@ -40,8 +40,14 @@ class StatusFactoryTest {
   static SecretCertificate certificate;
   static SecretCertificate renewed;
 
-  final StatusFactory factory = new StatusFactory(Clock.fixed(NOW, ZoneOffset.UTC),
-      new Backoff(Duration.ofSeconds(2), Duration.ofMinutes(5), () -> 0.0));
+  static final Duration EXPIRY_WARNING = Duration.ofDays(14);
+
+  final StatusFactory factory = at(NOW);
+
+  static StatusFactory at(Instant now) {
+    return new StatusFactory(Clock.fixed(now, ZoneOffset.UTC),
+        new Backoff(Duration.ofSeconds(2), Duration.ofMinutes(5), () -> 0.0), EXPIRY_WARNING);
+  }
 
   @BeforeAll
   static void certificate() {
@@ -77,7 +83,6 @@ class StatusFactoryTest {
     assertThat(status.observedGeneration()).isEqualTo(3L);
     assertThat(status.uploadedThumbprint()).isEqualTo(certificate.thumbprint());
     assertThat(status.lastUploadTime()).isEqualTo("2026-11-22T10:00:00Z");
-    assertThat(status.lastSyncTime()).isEqualTo("2026-11-22T10:00:00Z");
     assertThat(status.activeThumbprint()).isEqualToIgnoringCase(certificate.thumbprint());
     assertThat(status.connector().displayName()).isEqualTo("My API connector");
     var ready = status.condition(READY).orElseThrow();
@@ -90,8 +95,8 @@ class StatusFactoryTest {
   }
 
   @Test
-  void laterSyncsOfTheCertificateThisResourceUploadedChangeOnlyTheSyncTime() {
-    var earlier = new StatusFactory(Clock.fixed(NOW.minusSeconds(3600), ZoneOffset.UTC), Backoff.standard(() -> 0))
+  void laterSyncsOfTheCertificateThisResourceUploadedChangeNothing() {
+    var earlier = at(NOW.minusSeconds(3600))
         .statusFor(resource(1, null), new Outcome.Synced(certificate, connector(true, true), true));
 
     var status = factory.statusFor(resource(1, earlier), new Outcome.Synced(certificate, connector(true, true), false));
@@ -101,7 +106,8 @@ class StatusFactoryTest {
     assertThat(ready.getReason()).isEqualTo(Reasons.UPLOADED);
     assertThat(ready.getMessage()).contains("at 2026-11-22T09:00:00Z");
     assertThat(status.lastUploadTime()).isEqualTo("2026-11-22T09:00:00Z");
-    assertThat(status.lastSyncTime()).isEqualTo("2026-11-22T10:00:00Z");
+    assertThat(status).as("a read an hour later that finds the same gives the same status: nothing is written")
+        .isEqualTo(earlier);
   }
 
   @Test
@@ -117,7 +123,7 @@ class StatusFactoryTest {
 
   @Test
   void readyKeepsItsTransitionTimeWhileItStaysTrue() {
-    var earlier = new StatusFactory(Clock.fixed(NOW.minusSeconds(3600), ZoneOffset.UTC), Backoff.standard(() -> 0))
+    var earlier = at(NOW.minusSeconds(3600))
         .statusFor(resource(1, null), new Outcome.Synced(certificate, connector(true, true), false));
     var status = factory.statusFor(resource(1, earlier), new Outcome.Synced(certificate, connector(true, true), true));
     var ready = status.condition(READY).orElseThrow();
@@ -137,7 +143,7 @@ class StatusFactoryTest {
   @Test
   void secretProblemKeepsLastKnownGraphStateAndFlipsReadyWithNewTransition() {
     var synced = factory.statusFor(resource(1, null), new Outcome.Synced(certificate, connector(true, true), true));
-    var later = new StatusFactory(Clock.fixed(NOW.plusSeconds(60), ZoneOffset.UTC), Backoff.standard(() -> 0));
+    var later = at(NOW.plusSeconds(60));
 
     var status = later.statusFor(resource(2, synced),
         new Outcome.UserProblem(Reasons.WRONG_PASSWORD, "Secret tls key keystore.p12: wrong", Optional.empty()));
@@ -148,7 +154,6 @@ class StatusFactoryTest {
     assertThat(ready.getLastTransitionTime()).isEqualTo("2026-11-22T10:01:00Z");
     assertThat(ready.getObservedGeneration()).isEqualTo(2L);
     assertThat(status.certificates()).isEqualTo(synced.certificates());
-    assertThat(status.lastSyncTime()).isEqualTo(synced.lastSyncTime());
     assertThat(status.secretCertificate()).isNull();
     assertThat(status.condition(ACTIVE).orElseThrow().getReason()).isEqualTo(Reasons.NOT_UPLOADED);
   }
@@ -216,18 +221,137 @@ class StatusFactoryTest {
   }
 
   @Test
-  void conflictNamesTheOwner() {
-    var status = factory.statusFor(resource(1, null), new Outcome.Conflict("first-one"));
+  void conflictNamesTheOwnerOnlyInTheSameNamespace() {
+    var status = factory.statusFor(resource(1, null), new Outcome.Conflict(Optional.of("first-one")));
     var ready = status.condition(READY).orElseThrow();
     assertThat(ready.getReason()).isEqualTo(Reasons.CONNECTOR_CONFLICT);
     assertThat(ready.getMessage()).contains("first-one").contains(CONNECTOR);
+
+    var foreign = factory.statusFor(resource(1, null), new Outcome.Conflict(Optional.empty()));
+    assertThat(foreign.condition(READY).orElseThrow().getMessage()).startsWith("A resource in another namespace");
   }
 
   @Test
   void sameOutcomeTwiceGivesAnEqualStatusSoNothingIsWritten() {
     var problem = new Outcome.UserProblem(Reasons.SECRET_NOT_FOUND, "Secret tls not found", Optional.empty());
     var first = factory.statusFor(resource(1, null), problem);
-    var later = new StatusFactory(Clock.fixed(NOW.plusSeconds(600), ZoneOffset.UTC), Backoff.standard(() -> 0));
+    var later = at(NOW.plusSeconds(600));
     assertThat(later.statusFor(resource(1, first), problem)).isEqualTo(first);
+  }
+
+  static ApiConnector connectorWith(ConnectorCertificate... certificates) {
+    return new ApiConnector(CONNECTOR, "My API connector", "https://api.contoso.com", List.of(certificates));
+  }
+
+  static ConnectorCertificate entry(SecretCertificate c, boolean active) {
+    return new ConnectorCertificate(c.thumbprint(), c.notBefore(), c.notAfter(), active);
+  }
+
+  @Test
+  void anotherCertificateMarkedActiveAfterNotBeforeIsSupersededAndStalled() {
+    var dayLater = at(certificate.notBefore().plus(Duration.ofDays(1)));
+    var status = dayLater.statusFor(resource(1, null),
+        new Outcome.Synced(certificate, connectorWith(entry(certificate, false), entry(renewed, true)), false));
+
+    var ready = status.condition(READY).orElseThrow();
+    assertThat(ready.getStatus()).isEqualTo("False");
+    assertThat(ready.getReason()).isEqualTo(Reasons.SUPERSEDED);
+    assertThat(ready.getMessage()).contains(renewed.thumbprint()).contains(certificate.thumbprint())
+        .contains("renew");
+    assertThat(status.condition(ApiConnectorCertificateStatus.STALLED).orElseThrow().getReason())
+        .isEqualTo(Reasons.SUPERSEDED);
+    assertThat(status.condition(ApiConnectorCertificateStatus.RECONCILING)).isEmpty();
+  }
+
+  @Test
+  void aHeldCertificateWhoseNotBeforeIsAheadIsReadyAndNotYetActive() {
+    var before = at(certificate.notBefore().minus(Duration.ofHours(1)));
+    var status = before.statusFor(resource(1, null),
+        new Outcome.Synced(certificate, connectorWith(entry(renewed, true), entry(certificate, false)), true));
+
+    assertThat(status.condition(READY).orElseThrow().getStatus()).isEqualTo("True");
+    assertThat(status.condition(ACTIVE).orElseThrow().getReason()).isEqualTo(Reasons.NOT_YET_ACTIVE);
+    assertThat(StatusFactory.nextLook(status, certificate.notBefore().minus(Duration.ofHours(1)), EXPIRY_WARNING))
+        .contains(Duration.ofHours(1).plus(StatusFactory.ACTIVATION_GRACE));
+  }
+
+  @Test
+  void kstatusConditionsFollowTheGroupOfTheReason() {
+    var transientFailure = new GraphFailure(GraphFailure.Kind.UNAVAILABLE, 503, null, null, null, "503", null);
+    var retrying = factory.statusFor(resource(4, null),
+        new Outcome.GraphProblem(transientFailure, certificate, Optional.empty()));
+    assertThat(retrying.condition(ApiConnectorCertificateStatus.RECONCILING).orElseThrow().getStatus())
+        .isEqualTo("True");
+    assertThat(retrying.condition(ApiConnectorCertificateStatus.STALLED)).isEmpty();
+    assertThat(retrying.observedGeneration()).isEqualTo(4L);
+
+    for (var outcome : List.<Outcome>of(
+        new Outcome.UserProblem(Reasons.WRONG_PASSWORD, "wrong", Optional.empty()),
+        new Outcome.GraphProblem(new GraphFailure(GraphFailure.Kind.FORBIDDEN, 403, null, null, null, "403", null),
+            certificate, Optional.empty()),
+        new Outcome.Conflict(Optional.of("other")))) {
+      var stalled = factory.statusFor(resource(4, null), outcome);
+      var condition = stalled.condition(ApiConnectorCertificateStatus.STALLED).orElseThrow();
+      assertThat(condition.getStatus()).isEqualTo("True");
+      assertThat(condition.getReason()).isEqualTo(stalled.condition(READY).orElseThrow().getReason());
+      assertThat(stalled.condition(ApiConnectorCertificateStatus.RECONCILING)).isEmpty();
+    }
+
+    var ready = factory.statusFor(resource(4, retrying), new Outcome.Synced(certificate, connector(true, true), true));
+    assertThat(ready.conditions()).extracting(c -> c.getType()).containsExactly(READY, ACTIVE);
+  }
+
+  @Test
+  void anotherConnectorIdForgetsWhatWasKnownOfTheOldConnector() {
+    var synced = factory.statusFor(resource(1, null), new Outcome.Synced(certificate, connector(true, true), true));
+    var moved = resource(2, synced);
+    moved.setSpec(new ApiConnectorCertificateSpec("another-connector", new CertificateSecretRef("tls", null), null));
+
+    var missingSecret = factory.statusFor(moved,
+        new Outcome.UserProblem(Reasons.SECRET_NOT_FOUND, "Secret tls not found", Optional.empty()));
+    assertThat(missingSecret.connector()).isNull();
+    assertThat(missingSecret.uploadedThumbprint()).isNull();
+    assertThat(missingSecret.lastUploadTime()).isNull();
+    assertThat(missingSecret.certificates()).isEmpty();
+    assertThat(missingSecret.activeThumbprint()).isNull();
+
+    var other = new ApiConnector("another-connector", "Other", "https://other.contoso.com",
+        List.of(entry(certificate, true)));
+    var alreadyThere = factory.statusFor(moved, new Outcome.Synced(certificate, other, false));
+    var ready = alreadyThere.condition(READY).orElseThrow();
+    assertThat(ready.getReason()).isEqualTo(Reasons.IN_SYNC);
+    assertThat(ready.getMessage()).contains("another-connector").doesNotContain("Uploaded");
+    assertThat(alreadyThere.lastUploadTime()).isNull();
+    assertThat(alreadyThere.connector().id()).isEqualTo("another-connector");
+  }
+
+  @Test
+  void theActiveCertificateExpiringWithinTheWarningWithNothingLaterIsExpiringSoon() {
+    var weekBefore = certificate.notAfter().minus(Duration.ofDays(7));
+    var status = at(weekBefore).statusFor(resource(1, null),
+        new Outcome.Synced(certificate, connectorWith(entry(certificate, true)), false));
+    var active = status.condition(ACTIVE).orElseThrow();
+    assertThat(active.getStatus()).isEqualTo("True");
+    assertThat(active.getReason()).isEqualTo(Reasons.EXPIRING_SOON);
+    assertThat(active.getMessage()).contains(certificate.thumbprint()).contains("renew");
+    assertThat(StatusEvents.between(null, status, new Outcome.Synced(certificate, connector(true, true), false),
+        CONNECTOR)).extracting(StatusEvents.Event::reason).containsExactly(Reasons.EXPIRING_SOON);
+    assertThat(StatusEvents.between(status, status, new Outcome.Synced(certificate, connector(true, true), false),
+        CONNECTOR)).as("once per certificate").isEmpty();
+    assertThat(StatusFactory.nextLook(status, weekBefore, EXPIRY_WARNING))
+        .as("looks again when it expires").contains(Duration.ofDays(7).plusSeconds(1));
+
+    var monthBefore = certificate.notAfter().minus(Duration.ofDays(30));
+    var notYet = at(monthBefore).statusFor(resource(1, null),
+        new Outcome.Synced(certificate, connectorWith(entry(certificate, true)), false));
+    assertThat(notYet.condition(ACTIVE).orElseThrow().getReason()).isEqualTo(Reasons.ACTIVE);
+    assertThat(StatusFactory.nextLook(notYet, monthBefore, EXPIRY_WARNING))
+        .as("looks again when the warning starts").contains(Duration.ofDays(16));
+
+    var laterOneHeld = new ConnectorCertificate("AA".repeat(20), certificate.notAfter().minus(Duration.ofDays(1)),
+        certificate.notAfter().plus(Duration.ofDays(90)), false);
+    var covered = at(weekBefore).statusFor(resource(1, null),
+        new Outcome.Synced(certificate, connectorWith(entry(certificate, true), laterOneHeld), false));
+    assertThat(covered.condition(ACTIVE).orElseThrow().getReason()).isEqualTo(Reasons.ACTIVE);
   }
 }

@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.api.model.Condition;
 /** What the operator last saw and did. Times are RFC 3339 strings, as everywhere in Kubernetes. */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
 public record ApiConnectorCertificateStatus(
+    @JsonPropertyDescription("The metadata.generation this status describes (kstatus).")
     Long observedGeneration,
     @JsonPropertyDescription("The connector as Graph last returned it.")
     ConnectorInfo connector,
@@ -20,23 +21,28 @@ public record ApiConnectorCertificateStatus(
     GraphInfo graph,
     @JsonPropertyDescription("Public facts of the certificate the Secret holds now.")
     SecretCertificateInfo secretCertificate,
-    @JsonPropertyDescription("The last certificate this resource uploaded, or found already present.")
+    @JsonPropertyDescription("The last certificate this resource uploaded to the connector, or found already there.")
     String uploadedThumbprint,
     String lastUploadTime,
     @JsonPropertyDescription("The certificate Graph marks isActive on the connector.")
     String activeThumbprint,
-    @JsonPropertyDescription("Graph's certificateList as last returned.")
+    @JsonPropertyDescription("Graph's certificateList as last returned. Not rewritten at every read: the status "
+        + "changes only when what Graph or the Secret holds changes.")
     List<GraphCertificateInfo> certificates,
-    @JsonPropertyDescription("When Graph was last read.")
-    String lastSyncTime,
     @JsonPropertyDescription("Graph calls failed in a row for a transient cause; absent after a success.")
     Integer failedAttempts,
     @JsonPropertyDescription("When the next try after a transient failure is due.")
     String nextRetryTime,
     List<Condition> conditions) {
 
+  /** True: the connector uses the Secret's certificate, or will at its notBefore. */
   public static final String READY = "Ready";
+  /** Whether Graph marks the Secret's certificate active on the connector, and whether it expires soon. */
   public static final String ACTIVE = "Active";
+  /** kstatus, abnormal-true: work for the current generation is under way (backoff after a transient failure). */
+  public static final String RECONCILING = "Reconciling";
+  /** kstatus, abnormal-true: nothing more happens until a person acts (a user problem or Graph's final refusal). */
+  public static final String STALLED = "Stalled";
 
   public ApiConnectorCertificateStatus {
     certificates = certificates == null ? List.of() : List.copyOf(certificates);
@@ -44,8 +50,7 @@ public record ApiConnectorCertificateStatus(
   }
 
   public static ApiConnectorCertificateStatus empty() {
-    return new ApiConnectorCertificateStatus(null, null, null, null, null, null, null, null, null, null, null, null,
-        null);
+    return new ApiConnectorCertificateStatus(null, null, null, null, null, null, null, null, null, null, null, null);
   }
 
   public java.util.Optional<Condition> condition(String type) {
@@ -62,7 +67,14 @@ public record ApiConnectorCertificateStatus(
   public record GraphInfo(String cloud, String endpoint, String apiVersion) {}
 
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  public record SecretCertificateInfo(String thumbprint, String subject, String notBefore, String notAfter) {}
+  public record SecretCertificateInfo(
+      String thumbprint,
+      String subject,
+      String notBefore,
+      String notAfter,
+      @JsonPropertyDescription("Where in the Secret the certificate was read: a PKCS#12 key such as keystore.p12, or "
+          + "tls.crt+tls.key.")
+      String key) {}
 
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record GraphCertificateInfo(String thumbprint, String notBefore, String notAfter, Boolean isActive) {}

@@ -18,6 +18,8 @@ public final class Reasons {
   public static final String NO_PRIVATE_KEY = "NoPrivateKey";
   public static final String CERTIFICATE_EXPIRED = "CertificateExpired";
   public static final String CONNECTOR_CONFLICT = "ConnectorConflict";
+  /** The connector holds the Secret's certificate but Graph marks another one active: B2C sends that one. */
+  public static final String SUPERSEDED = "Superseded";
   public static final String INVALID_CREDENTIALS = "InvalidCredentials";
   public static final String UNSUPPORTED_CLOUD_API_VERSION = "UnsupportedCloudApiVersion";
 
@@ -33,4 +35,6 @@ public final class Reasons {
   public static final String ACTIVE = "Active";
   public static final String NOT_YET_ACTIVE = "NotYetActive";
   public static final String NOT_UPLOADED = "NotUploaded";
+  /** Active=True, and the certificate expires within EXPIRY_WARNING with no later one on the connector. */
+  public static final String EXPIRING_SOON = "ExpiringSoon";
 }

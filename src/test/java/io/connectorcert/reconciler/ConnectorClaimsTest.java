@@ -11,7 +11,7 @@ import io.connectorcert.api.v1alpha1.ApiConnectorCertificateSpec;
 import io.connectorcert.api.v1alpha1.CertificateSecretRef;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 
-class ConnectorConflictsTest {
+class ConnectorClaimsTest {
 
   static ApiConnectorCertificate resource(String namespace, String name, String created) {
     var resource = new ApiConnectorCertificate();
@@ -27,22 +27,22 @@ class ConnectorConflictsTest {
     var newer = resource("a", "newer", "2026-02-01T00:00:00Z");
     var all = List.of(newer, older);
 
-    assertThat(ConnectorConflicts.ownerOtherThan(older, all)).isEmpty();
-    assertThat(ConnectorConflicts.ownerOtherThan(newer, all)).contains(older);
+    assertThat(ConnectorClaims.ownerOtherThan(older, all)).isEmpty();
+    assertThat(ConnectorClaims.ownerOtherThan(newer, all)).contains(older);
   }
 
   @Test
   void aTieOnCreationTimeIsBrokenByNamespaceAndName() {
     var first = resource("a", "x", "2026-01-01T00:00:00Z");
     var second = resource("a", "y", "2026-01-01T00:00:00Z");
-    assertThat(ConnectorConflicts.ownerOtherThan(second, List.of(second, first))).contains(first);
-    assertThat(ConnectorConflicts.ownerOtherThan(first, List.of(second, first))).isEmpty();
+    assertThat(ConnectorClaims.ownerOtherThan(second, List.of(second, first))).contains(first);
+    assertThat(ConnectorClaims.ownerOtherThan(first, List.of(second, first))).isEmpty();
   }
 
   @Test
   void aloneThereIsNoConflict() {
     var only = resource("a", "x", "2026-01-01T00:00:00Z");
-    assertThat(ConnectorConflicts.ownerOtherThan(only, List.of(only))).isEmpty();
-    assertThat(ConnectorConflicts.connectorIndexKeys(only)).containsExactly("conn");
+    assertThat(ConnectorClaims.ownerOtherThan(only, List.of(only))).isEmpty();
+    assertThat(ConnectorClaims.connectorIndexKeys(only)).containsExactly("conn");
   }
 }
