@@ -79,6 +79,20 @@ class DeployManifestsTest {
   }
 
   @Test
+  void theDeploymentSetsEverySettingToAValueTheOperatorAccepts() {
+    for (var manifests : List.of(objects, namespaced)) {
+      var deployment = only(manifests, Deployment.class);
+      var env = new java.util.HashMap<String, String>();
+      deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv().stream()
+          .filter(e -> e.getValue() != null).forEach(e -> env.put(e.getName(), e.getValue()));
+      env.put("POD_NAMESPACE", deployment.getMetadata().getNamespace());
+      var config = OperatorConfig.fromEnvironment(env);
+      assertThat(config.expiryWarning()).isEqualTo(Duration.ofDays(14));
+      assertThat(config.resyncInterval()).isEqualTo(Duration.ofMinutes(10));
+    }
+  }
+
+  @Test
   void twoReplicasElectALeaderAndStayAvailable() {
     for (var manifests : List.of(objects, namespaced)) {
       var deployment = only(manifests, Deployment.class);

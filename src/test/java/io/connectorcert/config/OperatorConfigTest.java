@@ -71,6 +71,16 @@ class OperatorConfigTest {
     assertThat(OperatorConfig.duration("X", "45s", Duration.ZERO)).isEqualTo(Duration.ofSeconds(45));
     assertThat(OperatorConfig.duration("X", "2h", Duration.ZERO)).isEqualTo(Duration.ofHours(2));
     assertThat(OperatorConfig.duration("X", "500ms", Duration.ZERO)).isEqualTo(Duration.ofMillis(500));
+    assertThat(OperatorConfig.duration("X", "14d", Duration.ZERO)).isEqualTo(Duration.ofDays(14));
+  }
+
+  @Test
+  void theExpiryWarningDefaultsToFourteenDays() {
+    assertThat(OperatorConfig.fromEnvironment(Map.of()).expiryWarning()).isEqualTo(Duration.ofDays(14));
+    assertThat(OperatorConfig.fromEnvironment(Map.of("EXPIRY_WARNING", "30d")).expiryWarning())
+        .isEqualTo(Duration.ofDays(30));
+    assertThatThrownBy(() -> OperatorConfig.fromEnvironment(Map.of("EXPIRY_WARNING", "two weeks")))
+        .hasMessageStartingWith("EXPIRY_WARNING=two weeks:");
   }
 
   @Test
