@@ -52,12 +52,6 @@ class FailureReasonsIT {
     harness.close();
   }
 
-  private static String connector(String name) {
-    var id = "conn-" + name;
-    harness.graph.addConnector(id, name, "https://api.contoso.com/" + name);
-    return id;
-  }
-
   /**
    * Waits for the reason, then checks that nothing more happens: the reconciles stop (a hot loop never would) after
    * no more than the resource and its Secrets' own events, no upload, one event.
@@ -87,7 +81,7 @@ class FailureReasonsIT {
 
   @Test
   void missingSecret() {
-    var connector = connector("nosecret");
+    var connector = harness.connector("nosecret");
     harness.resource("nosecret", connector, "does-not-exist", null);
     var status = assertSettledOn("nosecret", Reasons.SECRET_NOT_FOUND, connector);
     assertThat(message(status)).contains("does-not-exist");
@@ -95,7 +89,7 @@ class FailureReasonsIT {
 
   @Test
   void missingSecretAppearsLaterAndIsUploadedWithinSeconds() {
-    var connector = connector("late");
+    var connector = harness.connector("late");
     harness.resource("late", connector, "late-tls", null);
     assertSettledOn("late", Reasons.SECRET_NOT_FOUND, connector);
     harness.keystoreSecret("late-tls", TestCertificates.pfx(certificate, LEGACY_RC2, ""));
@@ -105,7 +99,7 @@ class FailureReasonsIT {
 
   @Test
   void deletedSecretIsReportedWithinSeconds() {
-    var connector = connector("deleted");
+    var connector = harness.connector("deleted");
     harness.keystoreSecret("deleted-tls", TestCertificates.pfx(certificate, LEGACY_RC2, ""));
     harness.resource("deleted", connector, "deleted-tls", null);
     harness.awaitReady("deleted", "True", Reasons.UPLOADED);
@@ -119,7 +113,7 @@ class FailureReasonsIT {
 
   @Test
   void secretWithoutCertificateKeys() {
-    var connector = connector("nokey");
+    var connector = harness.connector("nokey");
     harness.secret("nokey-tls", Map.of("ca.crt", TestCertificates.certPem(certificate)));
     harness.resource("nokey", connector, "nokey-tls", null);
     var status = assertSettledOn("nokey", Reasons.SECRET_KEY_NOT_FOUND, connector);
@@ -128,7 +122,7 @@ class FailureReasonsIT {
 
   @Test
   void missingPasswordSecret() {
-    var connector = connector("nopassword");
+    var connector = harness.connector("nopassword");
     harness.keystoreSecret("nopassword-tls", TestCertificates.pfx(certificate, LEGACY_RC2, "pw"));
     harness.resource("nopassword", connector, "nopassword-tls", "nopassword-pw");
     var status = assertSettledOn("nopassword", Reasons.PASSWORD_SECRET_NOT_FOUND, connector);
@@ -137,7 +131,7 @@ class FailureReasonsIT {
 
   @Test
   void garbageInKeystore() {
-    var connector = connector("garbage");
+    var connector = harness.connector("garbage");
     harness.keystoreSecret("garbage-tls", "this is not a keystore".getBytes(StandardCharsets.UTF_8));
     harness.resource("garbage", connector, "garbage-tls", null);
     assertSettledOn("garbage", Reasons.INVALID_CERTIFICATE, connector);
@@ -145,7 +139,7 @@ class FailureReasonsIT {
 
   @Test
   void wrongPasswordThenFixed() {
-    var connector = connector("wrongpw");
+    var connector = harness.connector("wrongpw");
     harness.keystoreSecret("wrongpw-tls", TestCertificates.pfx(certificate, LEGACY_RC2, "right-password"));
     harness.password("wrongpw-pw", "wrong-password");
     harness.resource("wrongpw", connector, "wrongpw-tls", "wrongpw-pw");
@@ -158,7 +152,7 @@ class FailureReasonsIT {
 
   @Test
   void certificateWithoutPrivateKey() {
-    var connector = connector("nopk");
+    var connector = harness.connector("nopk");
     harness.keystoreSecret("nopk-tls", TestCertificates.certificateOnlyPfx(certificate, "pw"));
     harness.password("nopk-pw", "pw");
     harness.resource("nopk", connector, "nopk-tls", "nopk-pw");
@@ -168,7 +162,7 @@ class FailureReasonsIT {
   @Test
   void expiredCertificate() {
     var expired = TestCertificates.expired(dir, "expired.contoso.com");
-    var connector = connector("expired");
+    var connector = harness.connector("expired");
     harness.keystoreSecret("expired-tls", TestCertificates.pfx(expired, LEGACY_RC2, ""));
     harness.resource("expired", connector, "expired-tls", null);
     var status = assertSettledOn("expired", Reasons.CERTIFICATE_EXPIRED, connector);
@@ -196,7 +190,7 @@ class FailureReasonsIT {
 
   @Test
   void forbidden() {
-    var connector = connector("forbidden");
+    var connector = harness.connector("forbidden");
     graphKeepsAnswering(Fault.status(403).onlyFor("GET").forConnector(connector));
     try {
       harness.keystoreSecret("forbidden-tls", TestCertificates.pfx(certificate, LEGACY_RC2, ""));
@@ -210,7 +204,7 @@ class FailureReasonsIT {
 
   @Test
   void graphRejectsTheUpload() {
-    var connector = connector("rejected");
+    var connector = harness.connector("rejected");
     graphKeepsAnswering(Fault.status(400).onlyFor("POST").forConnector(connector));
     try {
       harness.keystoreSecret("rejected-tls", TestCertificates.pfx(certificate, LEGACY_RC2, ""));
@@ -224,7 +218,7 @@ class FailureReasonsIT {
 
   @Test
   void rejectedToken() {
-    var connector = connector("unauthenticated");
+    var connector = harness.connector("unauthenticated");
     harness.graph.setAcceptedTokens(token -> false);
     try {
       harness.keystoreSecret("unauthenticated-tls", TestCertificates.pfx(certificate, LEGACY_RC2, ""));
@@ -238,7 +232,7 @@ class FailureReasonsIT {
 
   @Test
   void twoResourcesForOneConnector() {
-    var connector = connector("shared");
+    var connector = harness.connector("shared");
     harness.keystoreSecret("shared-tls", TestCertificates.pfx(certificate, LEGACY_RC2, ""));
     harness.resource("shared-first", connector, "shared-tls", null);
     harness.awaitReady("shared-first", "True", Reasons.UPLOADED);
@@ -253,7 +247,7 @@ class FailureReasonsIT {
 
   @Test
   void aKeystoreOverOneMebibyteIsRefusedUnread() {
-    var connector = connector("huge");
+    var connector = harness.connector("huge");
     var huge = new byte[CertificateReader.MAX_INPUT_BYTES + 1];
     new java.util.Random(1).nextBytes(huge);
     harness.keystoreSecret("huge-tls", huge);
@@ -264,7 +258,7 @@ class FailureReasonsIT {
 
   @Test
   void aPfxWithThousandsOfCertificatesIsRefused() throws Exception {
-    var connector = connector("thousands");
+    var connector = harness.connector("thousands");
     var read = (CertificateRead.Ok) CertificateReader.readPkcs12(TestCertificates.pfx(certificate, LEGACY_RC2, "pw"),
         "pw".toCharArray());
     var store = KeyStore.getInstance("PKCS12");
@@ -284,7 +278,7 @@ class FailureReasonsIT {
 
   @Test
   void aCertificateBundleInsteadOfAChainIsRefused() {
-    var connector = connector("bundle");
+    var connector = harness.connector("bundle");
     var parts = new byte[13][];
     parts[0] = TestCertificates.certPem(certificate);
     for (int i = 1; i < parts.length; i++) {
@@ -298,7 +292,7 @@ class FailureReasonsIT {
 
   @Test
   void aHugePasswordIsRefusedWithoutEchoingIt() {
-    var connector = connector("hugepw");
+    var connector = harness.connector("hugepw");
     var password = "p".repeat(4096);
     harness.keystoreSecret("hugepw-tls", TestCertificates.pfx(certificate, LEGACY_RC2, "pw"));
     harness.password("hugepw-pw", password);
@@ -309,13 +303,13 @@ class FailureReasonsIT {
 
   @Test
   void aPemOfJunkIsRefusedAndAPemWithJunkAroundItIsUploaded() {
-    var connector = connector("junkpem");
+    var connector = harness.connector("junkpem");
     harness.secret("junkpem-tls", Map.of("tls.crt", "-----BEGIN CERTIFICATE-----\nnot base64 at all\n"
         .getBytes(StandardCharsets.UTF_8), "tls.key", TestCertificates.pkcs8Key(certificate)));
     harness.resource("junkpem", connector, "junkpem-tls", null);
     assertSettledOn("junkpem", Reasons.INVALID_CERTIFICATE, connector);
 
-    var wrapped = connector("wrappedpem");
+    var wrapped = harness.connector("wrappedpem");
     var junk = "Bag Attributes\n    friendlyName: tls\nsubject=/CN=x\n".getBytes(StandardCharsets.UTF_8);
     harness.secret("wrappedpem-tls", Map.of(
         "tls.crt", concat(junk, TestCertificates.certPem(certificate), junk),

@@ -60,12 +60,6 @@ class StatusWritesIT {
     harness.close();
   }
 
-  private static String connector(String name) {
-    var id = "conn-" + name;
-    harness.graph.addConnector(id, name, "https://api.contoso.com/" + name);
-    return id;
-  }
-
   private static Map<String, Long> eventCounts(String name) {
     var counts = new HashMap<String, Long>();
     harness.events(name).forEach(e -> counts.merge(e.getType() + "/" + e.getReason(), 1L, Long::sum));
@@ -76,7 +70,7 @@ class StatusWritesIT {
   void keystoreAndPasswordWrittenBackToBackTwentyTimesGiveOneEventPerTransitionAndTheLastState() throws Exception {
     var first = TestCertificates.generate(dir, "flip-first.contoso.com");
     var last = TestCertificates.generate(dir, "flip-last.contoso.com");
-    var connector = connector("flip");
+    var connector = harness.connector("flip");
     harness.password("flip-pw", "password-0");
     harness.keystoreSecret("flip-tls", TestCertificates.pfx(first, LEGACY_RC2, "password-0"));
     harness.resource("flip", connector, "flip-tls", "flip-pw");
@@ -143,7 +137,7 @@ class StatusWritesIT {
   @Test
   void anInSyncResourceKeepsItsResourceVersionOverThreeResyncs() {
     var certificate = TestCertificates.generate(dir, "quiet.contoso.com");
-    var connector = connector("quiet");
+    var connector = harness.connector("quiet");
     harness.keystoreSecret("quiet-tls", TestCertificates.pfx(certificate, LEGACY_RC2, ""));
     harness.resource("quiet", connector, "quiet-tls", null);
     harness.awaitReady("quiet", "True", Reasons.UPLOADED);
@@ -163,9 +157,9 @@ class StatusWritesIT {
   @Test
   void aNewConnectorIdForgetsTheOldConnectorAndGetsTheCertificateReadFirst() throws Exception {
     var certificate = TestCertificates.generate(dir, "moving.contoso.com");
-    var first = connector("moving-first");
-    var second = connector("moving-second");
-    var third = connector("moving-third");
+    var first = harness.connector("moving-first");
+    var second = harness.connector("moving-second");
+    var third = harness.connector("moving-third");
     harness.keystoreSecret("moving-tls", TestCertificates.pfx(certificate, LEGACY_RC2, ""));
     harness.resource("moving", first, "moving-tls", null);
     harness.awaitReady("moving", "True", Reasons.UPLOADED);
@@ -203,7 +197,7 @@ class StatusWritesIT {
   void kstatusConditionsSayWhetherWorkIsUnderWayOrAPersonMustAct() {
     var certificate = TestCertificates.generate(dir, "kstatus.contoso.com");
     // transient: Graph answers 503 for a while; Reconciling=True through the backoff, never Stalled
-    var flaky = connector("kstatus-flaky");
+    var flaky = harness.connector("kstatus-flaky");
     for (int i = 0; i < 3; i++) {
       harness.graph.failNext(Fault.serviceUnavailable().forConnector(flaky));
     }
@@ -226,7 +220,7 @@ class StatusWritesIT {
     assertThat(missing.condition(RECONCILING)).isEmpty();
 
     // a user's problem: Stalled=True until it is fixed, then neither
-    var user = connector("kstatus-user");
+    var user = harness.connector("kstatus-user");
     harness.resource("kstatus-user", user, "kstatus-user-tls", null);
     var noSecret = harness.awaitReady("kstatus-user", "False", Reasons.SECRET_NOT_FOUND);
     assertThat(noSecret.condition(STALLED).orElseThrow().getReason()).isEqualTo(Reasons.SECRET_NOT_FOUND);

@@ -148,6 +148,13 @@ public final class OperatorHarness implements AutoCloseable {
 
   // ------------------------------------------------------------------------------------------------ objects
 
+  /** A connector {@code conn-<name>} in the Graph stand-in, named {@code name}; returns its id. */
+  public String connector(String name) {
+    var id = "conn-" + name;
+    graph.addConnector(id, name, "https://api.contoso.com/" + name);
+    return id;
+  }
+
   public Secret keystoreSecret(String name, byte[] pfx) {
     return secret(name, Map.of("keystore.p12", pfx));
   }
