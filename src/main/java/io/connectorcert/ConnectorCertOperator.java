@@ -76,7 +76,8 @@ public final class ConnectorCertOperator implements AutoCloseable {
         graph,
         config,
         new B2cPkcs12Encoder(random),
-        new StatusFactory(clock, Backoff.standard(random::nextDouble), config.expiryWarning()),
+        new StatusFactory(clock, Backoff.standard(random::nextDouble), config.expiryWarning(),
+            config.uploadSettleWindow()),
         new EventRecorder(client, clock, config.instanceName()),
         clock);
     operator.register(reconciler, o -> {

@@ -89,6 +89,7 @@ class DeployManifestsTest {
       var config = OperatorConfig.fromEnvironment(env);
       assertThat(config.expiryWarning()).isEqualTo(Duration.ofDays(14));
       assertThat(config.resyncInterval()).isEqualTo(Duration.ofMinutes(10));
+      assertThat(config.uploadSettleWindow()).isEqualTo(Duration.ofMinutes(5));
     }
   }
 

@@ -34,7 +34,8 @@ public record OperatorConfig(
     Optional<String> secretLabelSelector,
     int graphMaxConcurrency,
     double graphRateLimit,
-    Duration expiryWarning) {
+    Duration expiryWarning,
+    Duration uploadSettleWindow) {
 
   public static final String GRAPH_CLOUD = "GRAPH_CLOUD";
   public static final String GRAPH_ENDPOINT = "GRAPH_ENDPOINT";
@@ -57,6 +58,8 @@ public record OperatorConfig(
   public static final String SECRET_LABEL_SELECTOR = "SECRET_LABEL_SELECTOR";
   /** How long before the certificate in use expires a Warning event says so (cert-manager's renewBefore is 1/3). */
   public static final String EXPIRY_WARNING = "EXPIRY_WARNING";
+  /** How long an upload that Graph's reads do not show yet keeps the operator from posting it again. */
+  public static final String UPLOAD_SETTLE_WINDOW = "UPLOAD_SETTLE_WINDOW";
 
   private static final Set<String> LOOPBACK = Set.of("localhost", "127.0.0.1", "[::1]");
   private static final Pattern SHORT_DURATION = Pattern.compile("^(\\d+)(ms|s|m|h|d)$");
@@ -107,7 +110,7 @@ public record OperatorConfig(
   public OperatorConfig withLeaderElection(Optional<LeaderElection> settings) {
     return new OperatorConfig(cloud, graphEndpointOverride, authorityHostOverride, graphApiVersion, federatedTokenFile,
         watchNamespaces, resyncInterval, httpPort, instanceName, settings, shutdownTimeout, secretLabelSelector,
-        graphMaxConcurrency, graphRateLimit, expiryWarning);
+        graphMaxConcurrency, graphRateLimit, expiryWarning, uploadSettleWindow);
   }
 
   public boolean watchesAllNamespaces() {
@@ -134,7 +137,8 @@ public record OperatorConfig(
         labelSelector(env.getOrDefault(SECRET_LABEL_SELECTOR, "")),
         (int) positiveNumber(GRAPH_MAX_CONCURRENCY, env.getOrDefault(GRAPH_MAX_CONCURRENCY, ""), 8, true),
         positiveNumber(GRAPH_RATE_LIMIT, env.getOrDefault(GRAPH_RATE_LIMIT, ""), 10, false),
-        duration(EXPIRY_WARNING, env.getOrDefault(EXPIRY_WARNING, ""), Duration.ofDays(14)));
+        duration(EXPIRY_WARNING, env.getOrDefault(EXPIRY_WARNING, ""), Duration.ofDays(14)),
+        duration(UPLOAD_SETTLE_WINDOW, env.getOrDefault(UPLOAD_SETTLE_WINDOW, ""), Duration.ofMinutes(5)));
   }
 
   static Optional<LeaderElection> leaderElection(Map<String, String> env) {

@@ -1,17 +1,22 @@
 package io.connectorcert.reconciler;
 
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.connectorcert.api.v1alpha1.ApiConnectorCertificate;
 import io.connectorcert.api.v1alpha1.ApiConnectorCertificateStatus;
+import io.connectorcert.api.v1alpha1.ApiConnectorCertificateStatus.PendingUpload;
 import io.connectorcert.certificate.B2cPkcs12Encoder;
 import io.connectorcert.certificate.SecretCertificate;
+import io.connectorcert.certificate.Thumbprints;
 import io.connectorcert.config.OperatorConfig;
 import io.connectorcert.credentials.CredentialsSecret;
 import io.connectorcert.credentials.GraphRoutes;
@@ -19,6 +24,7 @@ import io.connectorcert.graph.ApiConnector;
 import io.connectorcert.graph.ConnectorCertificateClient;
 import io.connectorcert.graph.ConnectorClients;
 import io.connectorcert.graph.GraphFailure;
+import io.connectorcert.graph.GraphTraffic;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -77,9 +83,10 @@ public class ApiConnectorCertificateReconciler implements Reconciler<ApiConnecto
   @Override
   public UpdateControl<ApiConnectorCertificate> reconcile(ApiConnectorCertificate resource,
       Context<ApiConnectorCertificate> context) {
-    var observation = observeAndSync(resource, context);
+    var current = new AtomicReference<>(resource);
+    var observation = observeAndSync(resource, context, attempt -> recordAttempt(current, context, attempt));
 
-    var written = StatusWrites.write(resource, context, copy -> statusFactory.statusFor(copy, observation));
+    var written = StatusWrites.write(current.get(), context, copy -> statusFactory.statusFor(copy, observation));
     if (written.changed()) {
       var ready = written.after().condition(ApiConnectorCertificateStatus.READY).orElseThrow();
       log.info("{}: Ready={} {}: {}", resource.getMetadata().getName(), ready.getStatus(), ready.getReason(),
@@ -90,27 +97,41 @@ public class ApiConnectorCertificateReconciler implements Reconciler<ApiConnecto
         .forEach(event -> events.record(resource, event));
 
     var control = UpdateControl.<ApiConnectorCertificate>noUpdate();
-    StatusFactory.nextLook(written.after(), clock.instant(), config.expiryWarning())
+    StatusFactory.nextLook(written.after(), clock.instant(), config.expiryWarning(), config.uploadSettleWindow())
         .filter(delay -> delay.compareTo(config.resyncInterval()) < 0)
         .ifPresent(control::rescheduleAfter);
     return control;
   }
 
-  private Observation observeAndSync(ApiConnectorCertificate resource, Context<ApiConnectorCertificate> context) {
+  /**
+   * Writes the upload about to be sent into the status, before it is sent: a restart, a retry or a new leader that
+   * reads a connector whose reads lag the upload finds it there and does not post it again.
+   */
+  private void recordAttempt(AtomicReference<ApiConnectorCertificate> current, Context<ApiConnectorCertificate> context,
+      PendingUpload attempt) {
+    var written = StatusWrites.write(current.get(), context, copy -> withPendingUpload(copy.getStatus(), attempt));
+    current.set(written.resource());
+    StatusEvents.ofAttempt(written.before(), written.after()).forEach(event -> events.record(written.resource(), event));
+  }
+
+  private Observation observeAndSync(ApiConnectorCertificate resource, Context<ApiConnectorCertificate> context,
+      Consumer<PendingUpload> recordAttempt) {
     var spec = resource.getSpec();
+    var pending = pendingOn(resource.getStatus(), spec.connectorId());
     var owner = claims.ownerOtherThan(resource);
     if (owner.isPresent()) {
       var sameNamespace = Objects.equals(owner.get().getMetadata().getNamespace(),
           resource.getMetadata().getNamespace());
       return new Observation(new Outcome.Conflict(sameNamespace
-          ? Optional.of(owner.get().getMetadata().getName()) : Optional.empty()));
+          ? Optional.of(owner.get().getMetadata().getName()) : Optional.empty()),
+          Optional.empty(), Optional.empty(), pending);
     }
 
     var passwordSecretName = spec.passwordSecretRef() == null ? null : spec.passwordSecretRef().name();
     var loaded = SecretMaterial.load(spec, secret(context, spec.secretRef().name()),
         secret(context, passwordSecretName), clock.instant());
     if (loaded instanceof SecretMaterial.Problem problem) {
-      return new Observation(problem.problem());
+      return new Observation(problem.problem(), Optional.empty(), Optional.empty(), pending);
     }
     var ok = (SecretMaterial.Ok) loaded;
     var certificate = ok.certificate();
@@ -121,38 +142,84 @@ public class ApiConnectorCertificateReconciler implements Reconciler<ApiConnecto
         secret(context, CredentialsSecret.NAMESPACE_DEFAULT_NAME), config);
     if (resolved instanceof GraphRoutes.Problem problem) {
       return new Observation(new Outcome.UserProblem(problem.reason(), problem.message(), Optional.of(certificate)),
-          Optional.empty(), key);
+          Optional.empty(), key, pending);
     }
     var route = ((GraphRoutes.Route) resolved).route();
-    return new Observation(sync(clients.clientFor(route), spec.connectorId(), certificate), Optional.of(route), key);
+    var synced = sync(clients.clientFor(route), spec.connectorId(), certificate, pending, recordAttempt);
+    return new Observation(synced.outcome(), Optional.of(route), key, synced.pendingUpload());
   }
 
+  /** What a sync with Graph found or did, and the upload that Graph's reads do not show yet after it. */
+  private record Synced(Outcome outcome, PendingUpload pendingUpload) {}
+
   /**
-   * Reads the connector and uploads only when it lacks the certificate. Every pass reads first, so an upload whose
-   * answer was lost (timeout, 504) is never repeated blindly, also across restarts.
+   * Reads the connector and uploads only when it lacks the certificate. Every pass reads first, and an upload that the
+   * reads do not show yet (Entra's reads may lag its writes; an answer may have been lost) is not posted again within
+   * the settle window: after it, the reads win.
    */
-  private Outcome sync(ConnectorCertificateClient graph, String connectorId, SecretCertificate certificate) {
+  private Synced sync(ConnectorCertificateClient graph, String connectorId, SecretCertificate certificate,
+      PendingUpload carried, Consumer<PendingUpload> recordAttempt) {
     var thumbprint = certificate.thumbprint();
+    var pending = carried != null && Thumbprints.same(carried.thumbprint(), thumbprint) ? carried : null;
     ApiConnector connector = null;
     try {
       connector = graph.readConnector(connectorId);
       if (connector.holds(thumbprint)) {
-        return new Outcome.Synced(certificate, connector, false);
+        return new Synced(new Outcome.Synced(certificate, connector, false), null);
       }
+      var now = clock.instant();
+      if (pending != null && now.isBefore(Instant.parse(pending.time()).plus(config.uploadSettleWindow()))) {
+        log.debug("Connector {} does not show certificate {} yet; uploaded at {}", connectorId, thumbprint,
+            pending.time());
+        return new Synced(new Outcome.Settling(certificate, connector, pending), pending);
+      }
+      var attempt = new PendingUpload(connectorId, thumbprint, StatusFactory.format(now), false);
+      recordAttempt.accept(attempt);
       log.info("Connector {} lacks certificate {}: uploading it", connectorId, thumbprint);
-      var answer = graph.uploadCertificate(connectorId, encoder.encode(certificate));
-      if (!answer.holds(thumbprint)) {
-        return new Outcome.GraphProblem(notInAnswer(connectorId, thumbprint), certificate, Optional.of(answer));
+      ApiConnector answer;
+      try {
+        answer = graph.uploadCertificate(connectorId, encoder.encode(certificate));
+      } catch (GraphFailure failure) {
+        // a refusal was not applied; a lost or failed answer may have been
+        return new Synced(new Outcome.GraphProblem(failure, certificate, Optional.of(connector)),
+            mayHaveBeenApplied(failure) ? attempt : null);
       }
-      return new Outcome.Synced(certificate, answer, true);
+      if (!answer.holds(thumbprint)) {
+        // accepted but not listed: most likely replication; judge by the reads, within the settle window
+        return new Synced(new Outcome.Settling(certificate, connector, attempt), attempt);
+      }
+      var answered = new PendingUpload(connectorId, thumbprint, attempt.time(), true);
+      return new Synced(new Outcome.Synced(certificate, answer, true), answered);
     } catch (GraphFailure failure) {
-      return new Outcome.GraphProblem(failure, certificate, Optional.ofNullable(connector));
+      return new Synced(new Outcome.GraphProblem(failure, certificate, Optional.ofNullable(connector)), carried);
     }
   }
 
-  private static GraphFailure notInAnswer(String connectorId, String thumbprint) {
-    return new GraphFailure(GraphFailure.Kind.REJECTED, 200, null, null, null, "Graph accepted the upload to connector "
-        + connectorId + " but its certificateList does not hold " + thumbprint, null);
+  /** An upload that failed without Graph refusing it: no answer, a timeout, a 5xx. Not a 4xx, 429 or local hold. */
+  static boolean mayHaveBeenApplied(GraphFailure failure) {
+    if (failure.kind() != GraphFailure.Kind.UNAVAILABLE || failure.httpStatus() == 429) {
+      return false;
+    }
+    for (Throwable cause = failure.getCause(); cause != null; cause = cause.getCause()) {
+      if (cause instanceof GraphTraffic.Throttled) {
+        return false; // held back here, never sent
+      }
+    }
+    return true;
+  }
+
+  /** The status's pending upload, if it is about this connector. */
+  static PendingUpload pendingOn(ApiConnectorCertificateStatus status, String connectorId) {
+    var pending = status == null ? null : status.pendingUpload();
+    return pending != null && connectorId.equalsIgnoreCase(pending.connectorId()) ? pending : null;
+  }
+
+  private static ApiConnectorCertificateStatus withPendingUpload(ApiConnectorCertificateStatus status,
+      PendingUpload pending) {
+    var s = status == null ? ApiConnectorCertificateStatus.empty() : status;
+    return new ApiConnectorCertificateStatus(s.observedGeneration(), s.connector(), s.credentials(), s.graph(),
+        s.secretCertificate(), s.uploadedThumbprint(), s.lastUploadTime(), s.activeThumbprint(), s.certificates(),
+        pending, s.failedAttempts(), s.nextRetryTime(), s.conditions());
   }
 
   private static Optional<Secret> secret(Context<ApiConnectorCertificate> context, String name) {

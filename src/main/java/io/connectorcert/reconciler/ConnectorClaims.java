@@ -112,8 +112,9 @@ public final class ConnectorClaims {
         .withResourceVersion(metadata.getResourceVersion()).build());
     slim.setSpec(new ApiConnectorCertificateSpec(connectorId(resource), null, null));
     if (isWaiting(resource)) {
+      var ready = resource.getStatus().condition(ApiConnectorCertificateStatus.READY).orElseThrow();
       slim.setStatus(new ApiConnectorCertificateStatus(null, null, null, null, null, null, null, null, null, null,
-          null, List.of(resource.getStatus().condition(ApiConnectorCertificateStatus.READY).orElseThrow())));
+          null, null, List.of(ready)));
     }
     return slim;
   }

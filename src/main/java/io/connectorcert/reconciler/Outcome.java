@@ -2,6 +2,7 @@ package io.connectorcert.reconciler;
 
 import java.util.Optional;
 
+import io.connectorcert.api.v1alpha1.ApiConnectorCertificateStatus;
 import io.connectorcert.certificate.SecretCertificate;
 import io.connectorcert.graph.ApiConnector;
 import io.connectorcert.graph.GraphFailure;
@@ -29,6 +30,18 @@ public sealed interface Outcome {
   /** Graph failed or refused; the connector as last read, if this reconcile got that far. */
   record GraphProblem(GraphFailure failure, SecretCertificate secretCertificate, Optional<ApiConnector> connector)
       implements Outcome {
+    @Override
+    public Optional<SecretCertificate> certificate() {
+      return Optional.of(secretCertificate);
+    }
+  }
+
+  /**
+   * Graph's reads do not show the Secret's certificate, but this resource uploaded or tried to upload it within the
+   * settle window ({@code pending}): Entra's reads may lag its writes, so nothing is posted again yet.
+   */
+  record Settling(SecretCertificate secretCertificate, ApiConnector connector,
+      ApiConnectorCertificateStatus.PendingUpload pending) implements Outcome {
     @Override
     public Optional<SecretCertificate> certificate() {
       return Optional.of(secretCertificate);

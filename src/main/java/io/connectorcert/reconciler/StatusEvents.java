@@ -28,7 +28,8 @@ public final class StatusEvents {
       Outcome outcome, String connectorId) {
     var previous = Optional.ofNullable(before).orElseGet(ApiConnectorCertificateStatus::empty);
     var events = new ArrayList<Event>();
-    if (outcome instanceof Outcome.Synced synced && synced.uploaded() && recordsNewUpload(previous, after)) {
+    // an upload is recorded when Graph answered it, or when a read first shows one whose answer was lost
+    if (outcome instanceof Outcome.Synced synced && recordsNewUpload(previous, after)) {
       var certificate = synced.secretCertificate();
       events.add(new Event(NORMAL, Reasons.UPLOADED, "Uploaded certificate " + certificate.thumbprint()
           + " (expires " + StatusFactory.format(certificate.notAfter()) + ") to connector " + connectorId));
@@ -45,6 +46,23 @@ public final class StatusEvents {
       events.add(new Event(WARNING, Reasons.EXPIRING_SOON, active.get().getMessage()));
     }
     return events;
+  }
+
+  /**
+   * The event of a write that records an upload about to be sent: a Warning when it repeats one that Graph's reads
+   * never showed within the settle window.
+   */
+  public static List<Event> ofAttempt(ApiConnectorCertificateStatus before, ApiConnectorCertificateStatus after) {
+    var previous = before == null ? null : before.pendingUpload();
+    var next = after.pendingUpload();
+    if (previous == null || next == null || Objects.equals(previous.time(), next.time())
+        || !previous.connectorId().equals(next.connectorId()) || !previous.thumbprint().equals(next.thumbprint())) {
+      return List.of();
+    }
+    return List.of(new Event(WARNING, Reasons.UPLOAD_NOT_VISIBLE, "Certificate " + next.thumbprint()
+        + " was uploaded to connector " + next.connectorId() + " at " + previous.time()
+        + (Boolean.TRUE.equals(previous.answered()) ? " (Graph answered and listed it)" : " (no answer came back)")
+        + ", but Graph's reads still do not show it after the settle window: uploading it again"));
   }
 
   private static boolean recordsNewUpload(ApiConnectorCertificateStatus before,

@@ -34,14 +34,19 @@ public final class StatusFactory {
   /** Graph flips isActive some time after a certificate's notBefore passes: judge only after this much more. */
   static final Duration ACTIVATION_GRACE = Duration.ofSeconds(10);
 
+  /** While an upload is pending, Graph is read again this often to see it. */
+  static final Duration SETTLE_RECHECK = Duration.ofSeconds(15);
+
   private final Clock clock;
   private final Backoff backoff;
   private final Duration expiryWarning;
+  private final Duration settleWindow;
 
-  public StatusFactory(Clock clock, Backoff backoff, Duration expiryWarning) {
+  public StatusFactory(Clock clock, Backoff backoff, Duration expiryWarning, Duration settleWindow) {
     this.clock = clock;
     this.backoff = backoff;
     this.expiryWarning = expiryWarning;
+    this.settleWindow = settleWindow;
   }
 
   public ApiConnectorCertificateStatus statusFor(ApiConnectorCertificate resource, Outcome outcome) {
@@ -70,8 +75,12 @@ public final class StatusFactory {
     var lastUploadTime = known.lastUploadTime();
     if (outcome instanceof Outcome.Synced synced) {
       var thumbprint = synced.secretCertificate().thumbprint();
+      var ours = known.pendingUpload();
       if (synced.uploaded()) {
-        lastUploadTime = format(now);
+        lastUploadTime = observation.pendingUpload() != null ? observation.pendingUpload().time() : format(now);
+      } else if (ours != null && Thumbprints.same(ours.thumbprint(), thumbprint)) {
+        // a read now shows our own upload; its answer may have been lost
+        lastUploadTime = Boolean.TRUE.equals(ours.answered()) && lastUploadTime != null ? lastUploadTime : ours.time();
       } else if (!Thumbprints.same(thumbprint, uploadedThumbprint)) {
         lastUploadTime = null; // found on the connector, not uploaded by us
       }
@@ -90,14 +99,17 @@ public final class StatusFactory {
     // a read that failed for a passing cause says nothing new: the connector still holds what it held
     var ready = heldThroughTransientFailure(outcome, known)
         ? known.condition(ApiConnectorCertificateStatus.READY).map(StatusFactory::stateOf).orElseThrow()
-        : ready(outcome, lastUploadTime, connectorId, now);
+        : ready(outcome, lastUploadTime, connectorId, now, settleWindow);
     var active = active(secretCertificate, certificates, activeThumbprint, now, expiryWarning);
 
     var conditions = new ArrayList<Condition>();
     conditions.add(condition(previous, ApiConnectorCertificateStatus.READY, ready, generation, now));
     conditions.add(condition(previous, ApiConnectorCertificateStatus.ACTIVE, active, generation, now));
     // kstatus: abnormal-true conditions, present only while true
-    if (transient_) {
+    if (outcome instanceof Outcome.Settling && !ready.status()) {
+      conditions.add(condition(previous, ApiConnectorCertificateStatus.RECONCILING,
+          new State(true, ready.reason(), ready.message()), generation, now));
+    } else if (transient_) {
       conditions.add(condition(previous, ApiConnectorCertificateStatus.RECONCILING, new State(true,
           Reasons.GRAPH_UNAVAILABLE, "Retrying at " + nextRetryTime + " after " + failedAttempts
               + " failed attempt(s): " + ((Outcome.GraphProblem) outcome).failure().getMessage()),
@@ -111,8 +123,8 @@ public final class StatusFactory {
     var graph = observation.route().map(r -> new GraphInfo(r.target().cloud().name(),
         r.target().graphEndpoint().toString(), r.target().apiVersion())).orElse(previous.graph());
     return new ApiConnectorCertificateStatus(generation, connector, credentials, graph, secretCertificate,
-        uploadedThumbprint, lastUploadTime, activeThumbprint, certificates, failedAttempts, nextRetryTime,
-        conditions);
+        uploadedThumbprint, lastUploadTime, activeThumbprint, certificates, observation.pendingUpload(),
+        failedAttempts, nextRetryTime, conditions);
   }
 
   /** The delay until the next try that this status asks for, if it asks for one. */
@@ -129,12 +141,17 @@ public final class StatusFactory {
    * its expiry warning and expires.
    */
   public static Optional<Duration> nextLook(ApiConnectorCertificateStatus status, Instant now,
-      Duration expiryWarning) {
+      Duration expiryWarning, Duration settleWindow) {
     var retry = retryDelay(status, now);
     if (retry.isPresent()) {
       return retry;
     }
     var moments = new ArrayList<Instant>();
+    // an upload Graph's reads do not show yet: read again soon, and at the end of the settle window
+    Optional.ofNullable(status.pendingUpload()).ifPresent(pending -> {
+      moments.add(now.plus(SETTLE_RECHECK));
+      moments.add(Instant.parse(pending.time()).plus(settleWindow).plusSeconds(1));
+    });
     var secret = status.secretCertificate();
     if (secret != null) {
       moments.add(Instant.parse(secret.notBefore()).plus(ACTIVATION_GRACE));
@@ -157,7 +174,21 @@ public final class StatusFactory {
    * notBefore. {@code lastUploadTime} is set when this resource uploaded the certificate to this connector: the reason
    * stays Uploaded while the connector holds it, so later syncs do not rewrite the condition.
    */
-  static State ready(Outcome outcome, String lastUploadTime, String connectorId, Instant now) {
+  static State ready(Outcome outcome, String lastUploadTime, String connectorId, Instant now,
+      Duration settleWindow) {
+    if (outcome instanceof Outcome.Settling settling) {
+      var pending = settling.pending();
+      var thumbprint = settling.secretCertificate().thumbprint();
+      if (Boolean.TRUE.equals(pending.answered())) {
+        // Graph's answer to the upload listed it: trust the write's answer over a read that lags it
+        return new State(true, Reasons.UPLOADED, "Uploaded certificate " + thumbprint + " to connector " + connectorId
+            + " at " + (lastUploadTime != null ? lastUploadTime : pending.time()));
+      }
+      return new State(false, Reasons.UPLOAD_UNCONFIRMED, "The upload of certificate " + thumbprint + " to connector "
+          + connectorId + " at " + pending.time() + " got no answer, and Graph's reads do not show it yet (they may "
+          + "lag its writes). The operator reads again and uploads it again only if the reads still lack it at "
+          + format(Instant.parse(pending.time()).plus(settleWindow)));
+    }
     if (outcome instanceof Outcome.Synced synced) {
       var thumbprint = synced.secretCertificate().thumbprint();
       var usedInstead = supersededBy(synced.secretCertificate(), synced.connector(), now);
@@ -273,14 +304,18 @@ public final class StatusFactory {
         : connectorId.equalsIgnoreCase(status.connector().id());
   }
 
-  /** The status without what it knew of a connector: what was uploaded there, when, its list, its active one. */
+  /**
+   * The status without what it knew of a connector: what was uploaded there, when, its list, its active one, the
+   * upload pending there.
+   */
   private static ApiConnectorCertificateStatus forgetConnector(ApiConnectorCertificateStatus status) {
     return new ApiConnectorCertificateStatus(status.observedGeneration(), null, status.credentials(), status.graph(),
-        status.secretCertificate(), null, null, null, null, status.failedAttempts(), status.nextRetryTime(),
+        status.secretCertificate(), null, null, null, null, null, status.failedAttempts(), status.nextRetryTime(),
         status.conditions().stream()
             .filter(c -> !ApiConnectorCertificateStatus.READY.equals(c.getType())).toList());
   }
 
+  /** The connector as this reconcile read it, when that read is news (a read that lags a pending upload is not). */
   private static Optional<ApiConnector> connectorReadNow(Outcome outcome) {
     if (outcome instanceof Outcome.Synced synced) {
       return Optional.of(synced.connector());

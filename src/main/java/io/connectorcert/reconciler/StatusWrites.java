@@ -17,8 +17,12 @@ import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
  */
 final class StatusWrites {
 
-  /** The status the write replaced and the one it wrote; equal when nothing needed writing. */
-  record Written(ApiConnectorCertificateStatus before, ApiConnectorCertificateStatus after) {
+  /**
+   * The status the write replaced and the one it wrote (equal when nothing needed writing), and the resource as it
+   * is now, for a further write in the same reconcile.
+   */
+  record Written(ApiConnectorCertificateStatus before, ApiConnectorCertificateStatus after,
+      ApiConnectorCertificate resource) {
     boolean changed() {
       return !Objects.equals(before, after);
     }
@@ -34,16 +38,16 @@ final class StatusWrites {
       Function<ApiConnectorCertificate, ApiConnectorCertificateStatus> desired) {
     var status = desired.apply(resource);
     if (Objects.equals(resource.getStatus(), status)) {
-      return new Written(status, status);
+      return new Written(status, status, resource);
     }
     var before = new AtomicReference<ApiConnectorCertificateStatus>();
     var after = new AtomicReference<ApiConnectorCertificateStatus>();
-    PrimaryUpdateAndCacheUtils.updateStatusAndCacheResource(resource, context, copy -> {
+    var updated = PrimaryUpdateAndCacheUtils.updateStatusAndCacheResource(resource, context, copy -> {
       before.set(copy.getStatus());
       after.set(copy == resource ? status : desired.apply(copy));
       copy.setStatus(after.get());
       return copy;
     });
-    return new Written(before.get(), after.get());
+    return new Written(before.get(), after.get(), updated);
   }
 }

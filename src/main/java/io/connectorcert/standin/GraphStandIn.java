@@ -70,6 +70,9 @@ public final class GraphStandIn implements AutoCloseable {
   private FaultProfile profile = FaultProfile.NONE;
   private String profileMethod;
   private Random profileRandom = new Random(0);
+  private Duration readLag = Duration.ZERO;
+  private boolean uploadAnswersLag;
+  private final Map<String, Duration> readLags = new java.util.HashMap<>();
   private Duration latencyBase = Duration.ZERO;
   private Duration latencyJitter = Duration.ZERO;
   private final Random latencyRandom = new Random(42);
@@ -178,7 +181,7 @@ public final class GraphStandIn implements AutoCloseable {
   public synchronized List<ConnectorCertificate> certificates(String connectorId) {
     Connector c = connector(connectorId);
     List<ConnectorCertificate> out = new ArrayList<>();
-    int active = activeIndex(c);
+    int active = activeIndex(c.certificates);
     for (int i = 0; i < c.certificates.size(); i++) {
       Stored s = c.certificates.get(i);
       out.add(new ConnectorCertificate(s.thumbprint, s.notBefore, s.notAfter, i == active));
@@ -226,6 +229,24 @@ public final class GraphStandIn implements AutoCloseable {
     this.profile = Objects.requireNonNull(profile);
     this.profileMethod = method == null ? null : method.toUpperCase(Locale.ROOT);
     this.profileRandom = new Random(profile.seed());
+  }
+
+  /**
+   * Read-after-write lag, as Entra's eventual consistency allows: a GET shows an upload only {@code lag} after Graph
+   * applied it (the upload's own answer shows it at once). For every connector without a lag of its own.
+   */
+  public synchronized void setReadLag(Duration lag) {
+    this.readLag = Objects.requireNonNull(lag);
+  }
+
+  /** Read-after-write lag for one connector. */
+  public synchronized void setReadLag(String connectorId, Duration lag) {
+    readLags.put(connectorId, Objects.requireNonNull(lag));
+  }
+
+  /** Upload answers built from the same lagging view as reads: a 200 that does not list what it applied. */
+  public synchronized void setUploadAnswersLag(boolean lagging) {
+    this.uploadAnswersLag = lagging;
   }
 
   /** Every answer waits base + uniform[0, jitter). */
@@ -391,7 +412,8 @@ public final class GraphStandIn implements AutoCloseable {
       if (c == null) {
         return notFound(route, requestId, now);
       }
-      return Answer.json(200, connectorJson(c, route.version));
+      // Entra is eventually consistent: a read may not show a write yet
+      return Answer.json(200, connectorJson(c, visibleToReads(c), route.version));
     }
   }
 
@@ -436,7 +458,7 @@ public final class GraphStandIn implements AutoCloseable {
         break;
     }
     Stored stored = new Stored(Thumbprints.of(result.leaf()), result.leaf().getNotBefore().toInstant(),
-        result.leaf().getNotAfter().toInstant());
+        result.leaf().getNotAfter().toInstant(), clock.instant());
     synchronized (this) {
       Connector c = connectors.get(route.connectorId);
       if (c == null) {
@@ -444,7 +466,9 @@ public final class GraphStandIn implements AutoCloseable {
       }
       c.certificates.add(stored); // Graph appends, duplicates included
       c.certificateAuth = true;
-      return Answer.json(200, connectorJson(c, route.version));
+      // the write's own answer shows what it applied, unless it came from a replica that lags too
+      return Answer.json(200, connectorJson(c, uploadAnswersLag ? visibleToReads(c) : c.certificates,
+          route.version));
     }
   }
 
@@ -481,23 +505,23 @@ public final class GraphStandIn implements AutoCloseable {
     return new Route(parts[1], path.substring(parts[1].length() + 1), id, upload);
   }
 
-  private String connectorJson(Connector c, String version) {
+  private String connectorJson(Connector c, List<Stored> certificates, String version) {
     ObjectNode root = JSON.createObjectNode();
     root.put("@odata.context", endpoint + "/" + version + "/$metadata#identity/apiConnectors/$entity");
     root.put("id", c.id);
     root.put("displayName", c.displayName);
     root.put("targetUrl", c.targetUrl);
     ObjectNode auth = root.putObject("authenticationConfiguration");
-    if (!c.certificateAuth) {
+    if (!c.certificateAuth || certificates.isEmpty()) {
       auth.put("@odata.type", "#microsoft.graph.basicAuthentication");
       auth.put("username", "connector");
       auth.put("password", "******");
     } else {
       auth.put("@odata.type", "#microsoft.graph.clientCertificateAuthentication");
       ArrayNode list = auth.putArray("certificateList");
-      int active = activeIndex(c);
-      for (int i = 0; i < c.certificates.size(); i++) {
-        Stored s = c.certificates.get(i);
+      int active = activeIndex(certificates);
+      for (int i = 0; i < certificates.size(); i++) {
+        Stored s = certificates.get(i);
         ObjectNode e = list.addObject();
         e.put("thumbprint", s.thumbprint);
         e.put("notAfter", s.notAfter.getEpochSecond());
@@ -508,11 +532,21 @@ public final class GraphStandIn implements AutoCloseable {
     return root.toString();
   }
 
+  /** What a read shows now: the uploads applied at least the connector's read lag ago. Caller holds the lock. */
+  private List<Stored> visibleToReads(Connector c) {
+    Duration lag = readLags.getOrDefault(c.id, readLag);
+    if (lag.isZero()) {
+      return c.certificates;
+    }
+    Instant horizon = clock.instant().minus(lag);
+    return c.certificates.stream().filter(s -> !s.appliedAt.isAfter(horizon)).toList();
+  }
+
   /** The most recently uploaded certificate that is valid now; -1 when none is. */
-  private int activeIndex(Connector c) {
+  private int activeIndex(List<Stored> certificates) {
     Instant now = clock.instant();
-    for (int i = c.certificates.size() - 1; i >= 0; i--) {
-      Stored s = c.certificates.get(i);
+    for (int i = certificates.size() - 1; i >= 0; i--) {
+      Stored s = certificates.get(i);
       if (!now.isBefore(s.notBefore) && now.isBefore(s.notAfter)) {
         return i;
       }
@@ -620,5 +654,6 @@ public final class GraphStandIn implements AutoCloseable {
     }
   }
 
-  private record Stored(String thumbprint, Instant notBefore, Instant notAfter) {}
+  /** One uploaded certificate and when Graph applied it (reads may show it only later). */
+  private record Stored(String thumbprint, Instant notBefore, Instant notAfter, Instant appliedAt) {}
 }

@@ -23,15 +23,17 @@ import io.connectorcert.support.RequestRate;
 import io.connectorcert.support.TestCertificates;
 
 /**
- * Graph throttles, fails and loses answers while many resources are renewed again and again: every resource ends
- * Ready with its last certificate, no connector holds a certificate twice, and the operator never sends more than
- * its rate limit. (bench/ runs the same scenario at 1,000 resources.)
+ * Graph throttles (30% 429), fails (10% 503), loses answers (5% 504 after applying the upload) and its reads lag its
+ * writes by 2 s, while many resources are renewed again and again: every resource ends Ready with its last
+ * certificate, no connector holds a certificate twice, and the operator never sends more than its rate limit.
+ * (bench/ runs the same scenario at 1,000 resources.)
  */
 class GraphChaosIT {
 
   static final int RESOURCES = 20;
   static final int RENEWALS = 3;
   static final int RATE_LIMIT = 20;
+  static final Duration READ_LAG = Duration.ofSeconds(2);
 
   @TempDir
   Path dir;
@@ -40,9 +42,12 @@ class GraphChaosIT {
   void manyRenewalsUnderThrottlingOutagesAndLostAnswersConvergeWithoutDuplicates() {
     try (var harness = OperatorHarness.start(Map.of(
         OperatorConfig.GRAPH_RATE_LIMIT, String.valueOf(RATE_LIMIT),
-        OperatorConfig.GRAPH_MAX_CONCURRENCY, "4"))) {
-      harness.graph.setFaultProfile(new FaultProfile(0.10, 0.10, 0.05, Duration.ofSeconds(1), 42));
+        OperatorConfig.GRAPH_MAX_CONCURRENCY, "4",
+        // longer than the read lag, short enough that an upload Graph really lost is repaired within the test
+        OperatorConfig.UPLOAD_SETTLE_WINDOW, "10s"))) {
+      harness.graph.setFaultProfile(new FaultProfile(0.30, 0.10, 0.05, Duration.ofSeconds(1), 42));
       harness.graph.setLatency(Duration.ofMillis(20), Duration.ofMillis(40));
+      harness.graph.setReadLag(READ_LAG);
 
       var last = new ArrayList<String>();
       for (int i = 0; i < RESOURCES; i++) {
@@ -61,7 +66,7 @@ class GraphChaosIT {
         await().pollDelay(Duration.ofSeconds(1)).until(() -> true);
       }
 
-      await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(500)).until(() -> {
+      await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofMillis(500)).until(() -> {
         for (int i = 0; i < RESOURCES; i++) {
           var resource = harness.get("chaos-" + i);
           var status = resource == null ? null : resource.getStatus();

@@ -44,7 +44,7 @@ class EmbeddedKubernetesTest {
   }
 
   static ApiConnectorCertificateStatus status(String reason) {
-    return new ApiConnectorCertificateStatus(1L, null, null, null, null, null, null, null, null, null, null,
+    return new ApiConnectorCertificateStatus(1L, null, null, null, null, null, null, null, null, null, null, null,
         List.of(new Condition("2026-11-22T10:00:00Z", "m", 1L, reason, "True", "Ready")));
   }
 

@@ -15,7 +15,7 @@ class StatusEventsTest {
 
   static ApiConnectorCertificateStatus withReady(String status, String reason) {
     var ready = new Condition("2026-11-22T10:00:00Z", "message for " + reason, 1L, reason, status, "Ready");
-    return new ApiConnectorCertificateStatus(1L, null, null, null, null, null, null, null, null, null, null,
+    return new ApiConnectorCertificateStatus(1L, null, null, null, null, null, null, null, null, null, null, null,
         List.of(ready));
   }
 

@@ -41,12 +41,13 @@ class StatusFactoryTest {
   static SecretCertificate renewed;
 
   static final Duration EXPIRY_WARNING = Duration.ofDays(14);
+  static final Duration SETTLE = Duration.ofMinutes(5);
 
   final StatusFactory factory = at(NOW);
 
   static StatusFactory at(Instant now) {
     return new StatusFactory(Clock.fixed(now, ZoneOffset.UTC),
-        new Backoff(Duration.ofSeconds(2), Duration.ofMinutes(5), () -> 0.0), EXPIRY_WARNING);
+        new Backoff(Duration.ofSeconds(2), Duration.ofMinutes(5), () -> 0.0), EXPIRY_WARNING, SETTLE);
   }
 
   @BeforeAll
@@ -271,7 +272,7 @@ class StatusFactoryTest {
 
     assertThat(status.condition(READY).orElseThrow().getStatus()).isEqualTo("True");
     assertThat(status.condition(ACTIVE).orElseThrow().getReason()).isEqualTo(Reasons.NOT_YET_ACTIVE);
-    assertThat(StatusFactory.nextLook(status, certificate.notBefore().minus(Duration.ofHours(1)), EXPIRY_WARNING))
+    assertThat(StatusFactory.nextLook(status, certificate.notBefore().minus(Duration.ofHours(1)), EXPIRY_WARNING, SETTLE))
         .contains(Duration.ofHours(1).plus(StatusFactory.ACTIVATION_GRACE));
   }
 
@@ -338,14 +339,14 @@ class StatusFactoryTest {
         CONNECTOR)).extracting(StatusEvents.Event::reason).containsExactly(Reasons.EXPIRING_SOON);
     assertThat(StatusEvents.between(status, status, new Outcome.Synced(certificate, connector(true, true), false),
         CONNECTOR)).as("once per certificate").isEmpty();
-    assertThat(StatusFactory.nextLook(status, weekBefore, EXPIRY_WARNING))
+    assertThat(StatusFactory.nextLook(status, weekBefore, EXPIRY_WARNING, SETTLE))
         .as("looks again when it expires").contains(Duration.ofDays(7).plusSeconds(1));
 
     var monthBefore = certificate.notAfter().minus(Duration.ofDays(30));
     var notYet = at(monthBefore).statusFor(resource(1, null),
         new Outcome.Synced(certificate, connectorWith(entry(certificate, true)), false));
     assertThat(notYet.condition(ACTIVE).orElseThrow().getReason()).isEqualTo(Reasons.ACTIVE);
-    assertThat(StatusFactory.nextLook(notYet, monthBefore, EXPIRY_WARNING))
+    assertThat(StatusFactory.nextLook(notYet, monthBefore, EXPIRY_WARNING, SETTLE))
         .as("looks again when the warning starts").contains(Duration.ofDays(16));
 
     var laterOneHeld = new ConnectorCertificate("AA".repeat(20), certificate.notAfter().minus(Duration.ofDays(1)),
@@ -353,5 +354,64 @@ class StatusFactoryTest {
     var covered = at(weekBefore).statusFor(resource(1, null),
         new Outcome.Synced(certificate, connectorWith(entry(certificate, true), laterOneHeld), false));
     assertThat(covered.condition(ACTIVE).orElseThrow().getReason()).isEqualTo(Reasons.ACTIVE);
+  }
+
+  @Test
+  void anUploadWhoseAnswerWasLostIsUnconfirmedUntilAReadShowsItAndThenCountsAsOurs() {
+    var attempt = new ApiConnectorCertificateStatus.PendingUpload(CONNECTOR, certificate.thumbprint(),
+        "2026-11-22T09:59:50Z", false);
+    var lost = factory.statusFor(resource(1, null), new Observation(
+        new Outcome.GraphProblem(new GraphFailure(GraphFailure.Kind.UNAVAILABLE, 504, null, null, null, "504", null),
+            certificate, Optional.of(connector(false, false))), Optional.empty(), Optional.empty(), attempt));
+    assertThat(lost.pendingUpload()).isEqualTo(attempt);
+
+    var settling = factory.statusFor(resource(1, lost), new Observation(
+        new Outcome.Settling(certificate, connector(false, false), attempt), Optional.empty(), Optional.empty(),
+        attempt));
+    var ready = settling.condition(READY).orElseThrow();
+    assertThat(ready.getReason()).isEqualTo(Reasons.UPLOAD_UNCONFIRMED);
+    assertThat(ready.getMessage()).contains("2026-11-22T10:04:50Z");
+    assertThat(settling.condition(ApiConnectorCertificateStatus.RECONCILING).orElseThrow().getReason())
+        .isEqualTo(Reasons.UPLOAD_UNCONFIRMED);
+    assertThat(settling.condition(ApiConnectorCertificateStatus.STALLED)).isEmpty();
+    assertThat(settling.failedAttempts()).isNull();
+    assertThat(StatusFactory.nextLook(settling, NOW, EXPIRY_WARNING, SETTLE)).contains(Duration.ofSeconds(15));
+
+    var seen = factory.statusFor(resource(1, settling), new Observation(
+        new Outcome.Synced(certificate, connector(true, true), false), Optional.empty(), Optional.empty(), null));
+    assertThat(seen.pendingUpload()).isNull();
+    assertThat(seen.condition(READY).orElseThrow().getReason()).isEqualTo(Reasons.UPLOADED);
+    assertThat(seen.lastUploadTime()).isEqualTo("2026-11-22T09:59:50Z");
+    assertThat(StatusEvents.between(settling, seen, new Outcome.Synced(certificate, connector(true, true), false),
+        CONNECTOR)).extracting(StatusEvents.Event::reason).containsExactly(Reasons.UPLOADED);
+  }
+
+  @Test
+  void anAnsweredUploadStaysReadyWhileReadsLagAndTheLaggingReadIsNotNews() {
+    var answered = new ApiConnectorCertificateStatus.PendingUpload(CONNECTOR, certificate.thumbprint(),
+        "2026-11-22T10:00:00Z", true);
+    var uploaded = factory.statusFor(resource(1, null), new Observation(
+        new Outcome.Synced(certificate, connector(true, true), true), Optional.empty(), Optional.empty(), answered));
+    var lagging = factory.statusFor(resource(1, uploaded), new Observation(
+        new Outcome.Settling(certificate, connector(false, false), answered), Optional.empty(), Optional.empty(),
+        answered));
+    assertThat(lagging).as("a read that lags the upload changes nothing").isEqualTo(uploaded);
+  }
+
+  @Test
+  void aSecondAttemptAfterTheWindowIsAWarning() {
+    var first = new ApiConnectorCertificateStatus.PendingUpload(CONNECTOR, certificate.thumbprint(),
+        "2026-11-22T09:50:00Z", false);
+    var second = new ApiConnectorCertificateStatus.PendingUpload(CONNECTOR, certificate.thumbprint(),
+        "2026-11-22T10:00:00Z", false);
+    var before = factory.statusFor(resource(1, null), new Observation(
+        new Outcome.Synced(certificate, connector(true, true), false), Optional.empty(), Optional.empty(), first));
+    var after = factory.statusFor(resource(1, before), new Observation(
+        new Outcome.Synced(certificate, connector(true, true), false), Optional.empty(), Optional.empty(), second));
+    assertThat(StatusEvents.ofAttempt(before, after)).singleElement().satisfies(e -> {
+      assertThat(e.reason()).isEqualTo(Reasons.UPLOAD_NOT_VISIBLE);
+      assertThat(e.message()).contains("09:50:00Z").contains("uploading it again");
+    });
+    assertThat(StatusEvents.ofAttempt(null, after)).isEmpty();
   }
 }

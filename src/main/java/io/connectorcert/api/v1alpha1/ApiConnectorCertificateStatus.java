@@ -29,6 +29,10 @@ public record ApiConnectorCertificateStatus(
     @JsonPropertyDescription("Graph's certificateList as last returned. Not rewritten at every read: the status "
         + "changes only when what Graph or the Secret holds changes.")
     List<GraphCertificateInfo> certificates,
+    @JsonPropertyDescription("An upload this resource made or attempted that Graph's reads do not show yet (Entra's "
+        + "reads may lag its writes). While it is younger than the settle window, the certificate is not posted "
+        + "again; a restart or a new leader reads it here.")
+    PendingUpload pendingUpload,
     @JsonPropertyDescription("Graph calls failed in a row for a transient cause; absent after a success.")
     Integer failedAttempts,
     @JsonPropertyDescription("When the next try after a transient failure is due.")
@@ -50,7 +54,8 @@ public record ApiConnectorCertificateStatus(
   }
 
   public static ApiConnectorCertificateStatus empty() {
-    return new ApiConnectorCertificateStatus(null, null, null, null, null, null, null, null, null, null, null, null);
+    return new ApiConnectorCertificateStatus(null, null, null, null, null, null, null, null, null, null, null, null,
+        null);
   }
 
   public java.util.Optional<Condition> condition(String type) {
@@ -75,6 +80,15 @@ public record ApiConnectorCertificateStatus(
       @JsonPropertyDescription("Where in the Secret the certificate was read: a PKCS#12 key such as keystore.p12, or "
           + "tls.crt+tls.key.")
       String key) {}
+
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record PendingUpload(
+      String connectorId,
+      String thumbprint,
+      @JsonPropertyDescription("When the upload was sent.")
+      String time,
+      @JsonPropertyDescription("Whether Graph's answer came back (false: a timeout or 5xx; it may have been applied).")
+      Boolean answered) {}
 
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record GraphCertificateInfo(String thumbprint, String notBefore, String notAfter, Boolean isActive) {}

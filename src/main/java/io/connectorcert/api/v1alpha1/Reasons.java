@@ -30,6 +30,12 @@ public final class Reasons {
   public static final String GRAPH_REJECTED = "GraphRejected";
   // Ready=False: transient, retried with backoff
   public static final String GRAPH_UNAVAILABLE = "GraphUnavailable";
+  /** An upload got no answer and Graph's reads do not show it yet: read again, upload again only after the window. */
+  public static final String UPLOAD_UNCONFIRMED = "UploadUnconfirmed";
+
+  // Events only
+  /** Graph's reads still lack an upload after the settle window: uploaded again. */
+  public static final String UPLOAD_NOT_VISIBLE = "UploadNotVisible";
 
   // Active
   public static final String ACTIVE = "Active";
