@@ -14,6 +14,7 @@ import io.connectorcert.demo.Demo;
 import io.connectorcert.credentials.AzureSecretCredentials;
 import io.connectorcert.graph.GraphClients;
 import io.connectorcert.graph.GraphTraffic;
+import io.connectorcert.kube.ServiceAccountTokenRequests;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.javaoperatorsdk.operator.OperatorException;
 import io.javaoperatorsdk.operator.api.monitoring.Metrics;
@@ -55,11 +56,17 @@ public final class OperatorMain {
     // AZURE_CLIENT_SECRET or AZURE_CLIENT_CERTIFICATE_PATH, AZURE_FEDERATED_TOKEN_FILE (workload identity),
     // managed identity, AZURE_AUTHORITY_HOST; AZURE_TOKEN_CREDENTIALS=prod keeps it to those.
     var operatorCredential = new DefaultAzureCredentialBuilder().build();
-    // credentials Secrets (per resource, per namespace) become credentials of their own, built on first use
-    var graph = new GraphClients(operatorCredential,
-        new AzureSecretCredentials(null, config.federatedTokenFile()), GRAPH_CALL_TIMEOUT,
-        GraphTraffic.of(config.graphMaxConcurrency(), config.graphRateLimit()));
     var client = new KubernetesClientBuilder().build();
+    // credentials Secrets (per resource, per namespace) become credentials of their own, built on first use; a
+    // serviceAccountName federates a token of that ServiceAccount, requested from the Kubernetes API
+    var graph = new GraphClients(operatorCredential,
+        new AzureSecretCredentials(null, config.federatedTokenFile(),
+            new ServiceAccountTokenRequests(client, Clock.systemUTC())),
+        GRAPH_CALL_TIMEOUT, GraphTraffic.of(config.graphMaxConcurrency(), config.graphRateLimit()));
+    if (config.allowSharedWorkloadIdentity()) {
+      log.warn("{}=true: credentials Secrets with workloadIdentity: \"true\" get the operator's own identity, in "
+          + "every namespace; move them to serviceAccountName", OperatorConfig.ALLOW_SHARED_WORKLOAD_IDENTITY);
+    }
 
     var target = config.defaultTarget();
     log.info("Starting: {} Graph {}/{}, namespaces {}, resync every {}, {}, Secrets {}", target.cloud(),

@@ -33,7 +33,8 @@ public record OperatorConfig(
     Duration shutdownTimeout,
     Optional<String> secretLabelSelector,
     int graphMaxConcurrency,
-    double graphRateLimit) {
+    double graphRateLimit,
+    boolean allowSharedWorkloadIdentity) {
 
   public static final String GRAPH_CLOUD = "GRAPH_CLOUD";
   public static final String GRAPH_ENDPOINT = "GRAPH_ENDPOINT";
@@ -54,6 +55,11 @@ public record OperatorConfig(
   public static final String POD_NAMESPACE = "POD_NAMESPACE";
   public static final String SHUTDOWN_TIMEOUT = "SHUTDOWN_TIMEOUT";
   public static final String SECRET_LABEL_SELECTOR = "SECRET_LABEL_SELECTOR";
+  /**
+   * {@code true} lets credentials Secrets use {@code workloadIdentity: "true"}: the operator's own service account
+   * token, which every namespace can name. Off by default (issue 12).
+   */
+  public static final String ALLOW_SHARED_WORKLOAD_IDENTITY = "ALLOW_SHARED_WORKLOAD_IDENTITY";
 
   private static final Set<String> LOOPBACK = Set.of("localhost", "127.0.0.1", "[::1]");
   private static final Pattern SHORT_DURATION = Pattern.compile("^(\\d+)(ms|s|m|h)$");
@@ -104,7 +110,7 @@ public record OperatorConfig(
   public OperatorConfig withLeaderElection(Optional<LeaderElection> settings) {
     return new OperatorConfig(cloud, graphEndpointOverride, authorityHostOverride, graphApiVersion, federatedTokenFile,
         watchNamespaces, resyncInterval, httpPort, instanceName, settings, shutdownTimeout, secretLabelSelector,
-        graphMaxConcurrency, graphRateLimit);
+        graphMaxConcurrency, graphRateLimit, allowSharedWorkloadIdentity);
   }
 
   public boolean watchesAllNamespaces() {
@@ -130,7 +136,19 @@ public record OperatorConfig(
         duration(SHUTDOWN_TIMEOUT, env.getOrDefault(SHUTDOWN_TIMEOUT, ""), Duration.ofSeconds(20)),
         labelSelector(env.getOrDefault(SECRET_LABEL_SELECTOR, "")),
         (int) positiveNumber(GRAPH_MAX_CONCURRENCY, env.getOrDefault(GRAPH_MAX_CONCURRENCY, ""), 8, true),
-        positiveNumber(GRAPH_RATE_LIMIT, env.getOrDefault(GRAPH_RATE_LIMIT, ""), 10, false));
+        positiveNumber(GRAPH_RATE_LIMIT, env.getOrDefault(GRAPH_RATE_LIMIT, ""), 10, false),
+        flag(ALLOW_SHARED_WORKLOAD_IDENTITY, env.getOrDefault(ALLOW_SHARED_WORKLOAD_IDENTITY, "")));
+  }
+
+  static boolean flag(String variable, String value) {
+    var trimmed = value.trim();
+    if (trimmed.isEmpty() || trimmed.equalsIgnoreCase("false")) {
+      return false;
+    }
+    if (trimmed.equalsIgnoreCase("true")) {
+      return true;
+    }
+    throw invalid(variable, value, "expected true or false");
   }
 
   static Optional<LeaderElection> leaderElection(Map<String, String> env) {
