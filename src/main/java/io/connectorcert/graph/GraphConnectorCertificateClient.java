@@ -238,7 +238,8 @@ public final class GraphConnectorCertificateClient implements ConnectorCertifica
       // no Kubernetes token to federate, so Entra was never asked; a 5xx or no answer is worth a retry
       var kind = noAssertion.kind() == ServiceAccountTokenException.Kind.UNAVAILABLE
           ? GraphFailure.Kind.UNAVAILABLE : GraphFailure.Kind.UNAUTHENTICATED;
-      return new GraphFailure(kind, 0, null, null, null, "no Graph token: " + noAssertion.getMessage(), null);
+      return new GraphFailure(kind, 0, GraphFailure.serviceAccountErrorCode(noAssertion.kind()), null, null,
+          "no Graph token: " + noAssertion.getMessage(), null);
     }
     ApiException api = find(thrown, ApiException.class);
     if (api != null) {
