@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
@@ -96,11 +97,11 @@ public final class ServiceAccountTokenRequests implements ServiceAccountTokens {
     return new Issued(token, refreshAt);
   }
 
-  private static java.util.Optional<Instant> expiresAt(TokenRequest answer) {
+  private static Optional<Instant> expiresAt(TokenRequest answer) {
     try {
-      return java.util.Optional.ofNullable(answer.getStatus().getExpirationTimestamp()).map(Instant::parse);
+      return Optional.ofNullable(answer.getStatus().getExpirationTimestamp()).map(Instant::parse);
     } catch (DateTimeParseException e) {
-      return java.util.Optional.empty();
+      return Optional.empty();
     }
   }
 

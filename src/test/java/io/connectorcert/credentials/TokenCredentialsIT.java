@@ -228,6 +228,8 @@ class TokenCredentialsIT {
     var forger = new ServiceAccountTokenIssuer(cluster.issuer(), java.time.Clock.systemUTC());
     var stranger = new ServiceAccountTokenIssuer("https://oidc.elsewhere.example/cluster",
         java.time.Clock.systemUTC());
+    forger.onIssue(SecretRegistry::secretText);
+    stranger.onIssue(SecretRegistry::secretText);
     record Case(String assertion, String code) {}
     var cases = List.of(
         new Case(forger.issue("team-a", "uploader", "u", audience, Duration.ofHours(1)).token(), "AADSTS700027"),
@@ -238,6 +240,7 @@ class TokenCredentialsIT {
     // an expired token from a trusted issuer: its clock two hours behind, so the 10-minute token has expired
     var expired = new ServiceAccountTokenIssuer("https://expired.example", java.time.Clock.offset(
         java.time.Clock.systemUTC(), Duration.ofHours(-2)));
+    expired.onIssue(SecretRegistry::secretText);
     entra.trustIssuer("https://expired.example", expired.publicKey());
     entra.registerFederatedClient(TENANT_B, "33333333-aaaa-4bbb-8ccc-000000000009", FederatedCredential
         .serviceAccount("https://expired.example", "team-a", "uploader"), "ApiConnectors.ReadWrite.All");
