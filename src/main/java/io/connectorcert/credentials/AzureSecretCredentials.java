@@ -4,6 +4,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Objects;
 import java.util.Optional;
 
 import com.azure.core.credential.TokenCredential;
@@ -29,7 +30,7 @@ public final class AzureSecretCredentials implements SecretCredentials {
       ServiceAccountTokens serviceAccountTokens) {
     this.httpClient = httpClient;
     this.federatedTokenFile = federatedTokenFile;
-    this.serviceAccountTokens = java.util.Objects.requireNonNull(serviceAccountTokens, "serviceAccountTokens");
+    this.serviceAccountTokens = Objects.requireNonNull(serviceAccountTokens, "serviceAccountTokens");
   }
 
   @Override
