@@ -14,6 +14,8 @@ import io.connectorcert.demo.Demo;
 import io.connectorcert.credentials.AzureSecretCredentials;
 import io.connectorcert.graph.GraphClients;
 import io.connectorcert.graph.GraphTraffic;
+import io.connectorcert.kube.ServiceAccountTokenRequests;
+import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.javaoperatorsdk.operator.OperatorException;
 import io.javaoperatorsdk.operator.api.monitoring.Metrics;
@@ -55,11 +57,21 @@ public final class OperatorMain {
     // AZURE_CLIENT_SECRET or AZURE_CLIENT_CERTIFICATE_PATH, AZURE_FEDERATED_TOKEN_FILE (workload identity),
     // managed identity, AZURE_AUTHORITY_HOST; AZURE_TOKEN_CREDENTIALS=prod keeps it to those.
     var operatorCredential = new DefaultAzureCredentialBuilder().build();
-    // credentials Secrets (per resource, per namespace) become credentials of their own, built on first use
-    var graph = new GraphClients(operatorCredential,
-        new AzureSecretCredentials(null, config.federatedTokenFile()), GRAPH_CALL_TIMEOUT,
-        GraphTraffic.of(config.graphMaxConcurrency(), config.graphRateLimit()));
     var client = new KubernetesClientBuilder().build();
+    // TokenRequests run inside a Graph call's token fetch, on a reconcile thread: a failing API server must not hold
+    // it through fabric8's ten backed-off retries (minutes); the reconcile's own backoff retries instead
+    var tokenRequestClient = new KubernetesClientBuilder()
+        .withConfig(new ConfigBuilder().withRequestRetryBackoffLimit(1).build()).build();
+    // credentials Secrets (per resource, per namespace) become credentials of their own, built on first use; a
+    // serviceAccountName federates a token of that ServiceAccount, requested from the Kubernetes API
+    var graph = new GraphClients(operatorCredential,
+        new AzureSecretCredentials(null, config.federatedTokenFile(),
+            new ServiceAccountTokenRequests(tokenRequestClient, Clock.systemUTC())),
+        GRAPH_CALL_TIMEOUT, GraphTraffic.of(config.graphMaxConcurrency(), config.graphRateLimit()));
+    if (config.allowSharedWorkloadIdentity()) {
+      log.warn("{}=true: credentials Secrets with workloadIdentity: \"true\" get the operator's own identity, in "
+          + "every namespace; move them to serviceAccountName", OperatorConfig.ALLOW_SHARED_WORKLOAD_IDENTITY);
+    }
 
     var target = config.defaultTarget();
     log.info("Starting: {} Graph {}/{}, namespaces {}, resync every {}, {}, Secrets {}", target.cloud(),
@@ -92,6 +104,7 @@ public final class OperatorMain {
       health.close();
       operator.close();
       graph.close();
+      tokenRequestClient.close();
       client.close();
       stopped.countDown();
     }, "shutdown"));

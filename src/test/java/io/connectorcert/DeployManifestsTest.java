@@ -119,6 +119,11 @@ class DeployManifestsTest {
         assertThat(allows(leaseRole.getRules(), "coordination.k8s.io", "leases", verb)).as("leases " + verb).isTrue();
       }
       assertThat(allows(leaseRole.getRules(), "", "secrets", "get")).isFalse();
+      // the operator's own namespace grants no ServiceAccount tokens beyond what the watched namespaces grant
+      assertThat(allows(leaseRole.getRules(), "", "serviceaccounts/token", "create")).isFalse();
+      assertThat(env(deployment, "ALLOW_SHARED_WORKLOAD_IDENTITY")).isEqualTo("false");
+      assertThat(OperatorConfig.fromEnvironment(java.util.Map.of("ALLOW_SHARED_WORKLOAD_IDENTITY",
+          env(deployment, "ALLOW_SHARED_WORKLOAD_IDENTITY"))).allowSharedWorkloadIdentity()).isFalse();
       assertThat(bindings(manifests, leaseRole)).extracting(b -> b.getSubjects().get(0).getName())
           .containsExactly(only(manifests, ServiceAccount.class).getMetadata().getName());
     }
@@ -146,6 +151,7 @@ class DeployManifestsTest {
         assertThat(allows(rules, "", "secrets", verb)).as(role.getMetadata().getNamespace() + " secrets " + verb)
             .isFalse();
       }
+      assertServiceAccountTokensOnly(rules);
       assertThat(bindings(namespaced, role)).extracting(b -> b.getSubjects().get(0).getName())
           .containsExactly(only(namespaced, ServiceAccount.class).getMetadata().getName());
     }
@@ -189,9 +195,25 @@ class DeployManifestsTest {
     for (var verb : List.of("create", "update", "patch", "delete")) {
       assertThat(allows(rules, "", "secrets", verb)).as("secrets " + verb).isFalse();
     }
+    assertServiceAccountTokensOnly(rules);
     var binding = only(ClusterRoleBinding.class);
     assertThat(binding.getRoleRef().getName()).isEqualTo(only(ClusterRole.class).getMetadata().getName());
     assertThat(binding.getSubjects().get(0).getName()).isEqualTo(only(ServiceAccount.class).getMetadata().getName());
+  }
+
+  /**
+   * Issue 12: tokens of a namespace's ServiceAccounts (TokenRequest is a create on serviceaccounts/token), and nothing
+   * else about ServiceAccounts: no reading them, no changing them, no impersonating them.
+   */
+  static void assertServiceAccountTokensOnly(List<PolicyRule> rules) {
+    assertThat(allows(rules, "", "serviceaccounts/token", "create")).as("create serviceaccounts/token").isTrue();
+    var serviceAccountRules = rules.stream().filter(r -> r.getResources().stream()
+        .anyMatch(resource -> resource.startsWith("serviceaccounts") || resource.equals("*"))).toList();
+    assertThat(serviceAccountRules).hasSize(1);
+    assertThat(serviceAccountRules.get(0).getResources()).containsExactly("serviceaccounts/token");
+    assertThat(serviceAccountRules.get(0).getVerbs()).containsExactly("create");
+    assertThat(serviceAccountRules.get(0).getResourceNames()).isNullOrEmpty();
+    assertThat(rules).noneMatch(r -> r.getVerbs().contains("impersonate") || r.getVerbs().contains("*"));
   }
 
   static boolean allows(List<PolicyRule> rules, String group, String resource, String verb) {

@@ -35,7 +35,8 @@ public record OperatorConfig(
     int graphMaxConcurrency,
     double graphRateLimit,
     Duration expiryWarning,
-    Duration uploadSettleWindow) {
+    Duration uploadSettleWindow,
+    boolean allowSharedWorkloadIdentity) {
 
   public static final String GRAPH_CLOUD = "GRAPH_CLOUD";
   public static final String GRAPH_ENDPOINT = "GRAPH_ENDPOINT";
@@ -60,6 +61,11 @@ public record OperatorConfig(
   public static final String EXPIRY_WARNING = "EXPIRY_WARNING";
   /** How long an upload that Graph's reads do not show yet keeps the operator from posting it again. */
   public static final String UPLOAD_SETTLE_WINDOW = "UPLOAD_SETTLE_WINDOW";
+  /**
+   * {@code true} lets credentials Secrets use {@code workloadIdentity: "true"}: the operator's own service account
+   * token, which every namespace can name. Off by default (issue 12).
+   */
+  public static final String ALLOW_SHARED_WORKLOAD_IDENTITY = "ALLOW_SHARED_WORKLOAD_IDENTITY";
 
   private static final Set<String> LOOPBACK = Set.of("localhost", "127.0.0.1", "[::1]");
   private static final Pattern SHORT_DURATION = Pattern.compile("^(\\d+)(ms|s|m|h|d)$");
@@ -110,7 +116,7 @@ public record OperatorConfig(
   public OperatorConfig withLeaderElection(Optional<LeaderElection> settings) {
     return new OperatorConfig(cloud, graphEndpointOverride, authorityHostOverride, graphApiVersion, federatedTokenFile,
         watchNamespaces, resyncInterval, httpPort, instanceName, settings, shutdownTimeout, secretLabelSelector,
-        graphMaxConcurrency, graphRateLimit, expiryWarning, uploadSettleWindow);
+        graphMaxConcurrency, graphRateLimit, expiryWarning, uploadSettleWindow, allowSharedWorkloadIdentity);
   }
 
   public boolean watchesAllNamespaces() {
@@ -138,7 +144,19 @@ public record OperatorConfig(
         (int) positiveNumber(GRAPH_MAX_CONCURRENCY, env.getOrDefault(GRAPH_MAX_CONCURRENCY, ""), 8, true),
         positiveNumber(GRAPH_RATE_LIMIT, env.getOrDefault(GRAPH_RATE_LIMIT, ""), 10, false),
         duration(EXPIRY_WARNING, env.getOrDefault(EXPIRY_WARNING, ""), Duration.ofDays(14)),
-        duration(UPLOAD_SETTLE_WINDOW, env.getOrDefault(UPLOAD_SETTLE_WINDOW, ""), Duration.ofMinutes(5)));
+        duration(UPLOAD_SETTLE_WINDOW, env.getOrDefault(UPLOAD_SETTLE_WINDOW, ""), Duration.ofMinutes(5)),
+        flag(ALLOW_SHARED_WORKLOAD_IDENTITY, env.getOrDefault(ALLOW_SHARED_WORKLOAD_IDENTITY, "")));
+  }
+
+  static boolean flag(String variable, String value) {
+    var trimmed = value.trim();
+    if (trimmed.isEmpty() || trimmed.equalsIgnoreCase("false")) {
+      return false;
+    }
+    if (trimmed.equalsIgnoreCase("true")) {
+      return true;
+    }
+    throw invalid(variable, value, "expected true or false");
   }
 
   static Optional<LeaderElection> leaderElection(Map<String, String> env) {

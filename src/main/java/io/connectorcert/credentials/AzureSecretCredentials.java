@@ -4,6 +4,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Objects;
 import java.util.Optional;
 
 import com.azure.core.credential.TokenCredential;
@@ -17,14 +18,19 @@ public final class AzureSecretCredentials implements SecretCredentials {
 
   private final HttpClient httpClient;
   private final Optional<Path> federatedTokenFile;
+  private final ServiceAccountTokens serviceAccountTokens;
 
   /**
    * @param httpClient the HTTP client for Entra; {@code null} for azure-identity's default
-   * @param federatedTokenFile the operator's projected service account token, for {@code workloadIdentity: "true"}
+   * @param federatedTokenFile the operator's projected service account token, for the legacy
+   *     {@code workloadIdentity: "true"} (refused unless ALLOW_SHARED_WORKLOAD_IDENTITY=true)
+   * @param serviceAccountTokens tokens of the ServiceAccount a Secret names in {@code serviceAccountName}
    */
-  public AzureSecretCredentials(HttpClient httpClient, Optional<Path> federatedTokenFile) {
+  public AzureSecretCredentials(HttpClient httpClient, Optional<Path> federatedTokenFile,
+      ServiceAccountTokens serviceAccountTokens) {
     this.httpClient = httpClient;
     this.federatedTokenFile = federatedTokenFile;
+    this.serviceAccountTokens = Objects.requireNonNull(serviceAccountTokens, "serviceAccountTokens");
   }
 
   @Override
@@ -40,7 +46,14 @@ public final class AzureSecretCredentials implements SecretCredentials {
             source.material(), settings);
         case CLIENT_CERTIFICATE_PFX -> TokenCredentials.clientCertificatePfx(source.tenantId(), source.clientId(),
             source.material(), source.password(), settings);
-        case WORKLOAD_IDENTITY -> TokenCredentials.workloadIdentity(source.tenantId(), source.clientId(),
+        case WORKLOAD_IDENTITY -> {
+          // the Secret's own namespace: a Secret can only ever name a ServiceAccount beside it
+          var namespace = source.namespace();
+          var serviceAccount = source.serviceAccountName().orElseThrow();
+          yield TokenCredentials.clientAssertion(source.tenantId(), source.clientId(),
+              () -> serviceAccountTokens.token(namespace, serviceAccount), settings);
+        }
+        case SHARED_WORKLOAD_IDENTITY -> TokenCredentials.workloadIdentity(source.tenantId(), source.clientId(),
             federatedTokenFile.orElseThrow(), settings);
       };
     } catch (RuntimeException e) {

@@ -19,6 +19,15 @@ public sealed interface CredentialSource {
   /** The cloud the credential names, if it names one. */
   Optional<Cloud> cloud();
 
+  /**
+   * True for a credentials Secret with {@code workloadIdentity: "true"}: it federates the operator's own service
+   * account token, so the namespace acts with the identity every namespace can use (allowed only with
+   * ALLOW_SHARED_WORKLOAD_IDENTITY=true).
+   */
+  default boolean sharesOperatorIdentity() {
+    return false;
+  }
+
   /** The operator-wide credential: environment, workload identity or managed identity. */
   record Operator() implements CredentialSource {
     @Override
@@ -32,7 +41,21 @@ public sealed interface CredentialSource {
     }
   }
 
-  enum Kind { CLIENT_SECRET, CLIENT_CERTIFICATE_PEM, CLIENT_CERTIFICATE_PFX, WORKLOAD_IDENTITY }
+  enum Kind {
+    CLIENT_SECRET,
+    CLIENT_CERTIFICATE_PEM,
+    CLIENT_CERTIFICATE_PFX,
+    /**
+     * {@code serviceAccountName}: a token of that ServiceAccount, in the Secret's own namespace, obtained through the
+     * TokenRequest API and federated into the app; Entra sees {@code system:serviceaccount:<namespace>:<name>}.
+     */
+    WORKLOAD_IDENTITY,
+    /**
+     * {@code workloadIdentity: "true"} (legacy): the operator's own projected token, the same subject for every
+     * namespace.
+     */
+    SHARED_WORKLOAD_IDENTITY
+  }
 
   /**
    * A credential read from a Secret. {@link #identity()} changes whenever the material does, so a rotated secret gets
@@ -40,6 +63,18 @@ public sealed interface CredentialSource {
    */
   record FromSecret(String scope, String namespace, String secretName, String tenantId, String clientId, Kind kind,
       byte[] material, String password, Optional<Cloud> cloud) implements CredentialSource {
+
+    /** For {@link Kind#WORKLOAD_IDENTITY}: the ServiceAccount, in {@link #namespace()}, whose token is federated. */
+    public Optional<String> serviceAccountName() {
+      return kind == Kind.WORKLOAD_IDENTITY
+          ? Optional.of(new String(material, StandardCharsets.UTF_8).trim())
+          : Optional.empty();
+    }
+
+    @Override
+    public boolean sharesOperatorIdentity() {
+      return kind == Kind.SHARED_WORKLOAD_IDENTITY;
+    }
 
     /** Names the credential and a digest of its material; safe to use as a cache key, never shown. */
     public String identity() {

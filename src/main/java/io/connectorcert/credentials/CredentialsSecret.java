@@ -11,7 +11,8 @@ import io.fabric8.kubernetes.api.model.Secret;
 /**
  * Reads a credentials Secret: {@code tenantId}, {@code clientId} and exactly one of {@code clientSecret},
  * {@code clientCertificate} (PEM certificate and key), {@code clientCertificatePfx} (with optional
- * {@code clientCertificatePassword}) or {@code workloadIdentity: "true"}; optional {@code cloud}. Pure; messages name
+ * {@code clientCertificatePassword}), {@code serviceAccountName} (a ServiceAccount of the Secret's namespace, for
+ * workload identity) or the legacy {@code workloadIdentity: "true"}; optional {@code cloud}. Pure; messages name
  * keys, never values.
  */
 public final class CredentialsSecret {
@@ -23,6 +24,7 @@ public final class CredentialsSecret {
   static final String CLIENT_CERTIFICATE = "clientCertificate";
   static final String CLIENT_CERTIFICATE_PFX = "clientCertificatePfx";
   static final String CLIENT_CERTIFICATE_PASSWORD = "clientCertificatePassword";
+  static final String SERVICE_ACCOUNT_NAME = "serviceAccountName";
   static final String WORKLOAD_IDENTITY = "workloadIdentity";
   static final String CLOUD = "cloud";
 
@@ -31,6 +33,9 @@ public final class CredentialsSecret {
       "^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[A-Za-z0-9.-]{1,253})$");
   private static final Pattern GUID = Pattern.compile(
       "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$");
+  /** ServiceAccount names are DNS subdomains (RFC 1123): lower case, digits, '-' and '.', at most 253. */
+  private static final Pattern DNS_SUBDOMAIN = Pattern.compile(
+      "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$");
 
   private CredentialsSecret() {}
 
@@ -69,11 +74,11 @@ public final class CredentialsSecret {
     }
 
     var present = java.util.stream.Stream.of(CLIENT_SECRET, CLIENT_CERTIFICATE, CLIENT_CERTIFICATE_PFX,
-        WORKLOAD_IDENTITY).filter(data::containsKey).toList();
+        SERVICE_ACCOUNT_NAME, WORKLOAD_IDENTITY).filter(data::containsKey).toList();
     if (present.size() != 1) {
       return new Invalid(where + " must hold exactly one of " + CLIENT_SECRET + ", " + CLIENT_CERTIFICATE + ", "
-          + CLIENT_CERTIFICATE_PFX + ", " + WORKLOAD_IDENTITY + (present.isEmpty() ? "; it has none" : "; it has "
-          + String.join(" and ", present)));
+          + CLIENT_CERTIFICATE_PFX + ", " + SERVICE_ACCOUNT_NAME + ", " + WORKLOAD_IDENTITY
+          + (present.isEmpty() ? "; it has none" : "; it has " + String.join(" and ", present)));
     }
     var namespace = secret.getMetadata().getNamespace();
     var key = present.get(0);
@@ -96,11 +101,21 @@ public final class CredentialsSecret {
         kind = CredentialSource.Kind.CLIENT_CERTIFICATE_PFX;
         password = text(data, CLIENT_CERTIFICATE_PASSWORD).orElse("");
       }
-      default -> {
-        if (!"true".equalsIgnoreCase(new String(value, StandardCharsets.UTF_8).trim())) {
-          return new Invalid(where + ": " + WORKLOAD_IDENTITY + " must be \"true\" when present");
+      case SERVICE_ACCOUNT_NAME -> {
+        var serviceAccount = new String(value, StandardCharsets.UTF_8).trim();
+        if (serviceAccount.length() > 253 || !DNS_SUBDOMAIN.matcher(serviceAccount).matches()) {
+          return new Invalid(where + ": " + SERVICE_ACCOUNT_NAME + " is not a ServiceAccount name (a lower-case DNS "
+              + "subdomain, in the Secret's own namespace " + namespace + ")");
         }
         kind = CredentialSource.Kind.WORKLOAD_IDENTITY;
+        value = serviceAccount.getBytes(StandardCharsets.UTF_8);
+      }
+      default -> {
+        if (!"true".equalsIgnoreCase(new String(value, StandardCharsets.UTF_8).trim())) {
+          return new Invalid(where + ": " + WORKLOAD_IDENTITY + " must be \"true\" when present (or use "
+              + SERVICE_ACCOUNT_NAME + ")");
+        }
+        kind = CredentialSource.Kind.SHARED_WORKLOAD_IDENTITY;
       }
     }
     return new Ok(new CredentialSource.FromSecret(scope, namespace, name, tenantId.get(), clientId.get(), kind, value,

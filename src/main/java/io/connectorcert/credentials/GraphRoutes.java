@@ -46,11 +46,15 @@ public final class GraphRoutes {
       credential = new CredentialSource.Operator();
     }
 
-    if (credential instanceof CredentialSource.FromSecret fromSecret
-        && fromSecret.kind() == CredentialSource.Kind.WORKLOAD_IDENTITY && config.federatedTokenFile().isEmpty()) {
-      return new Problem(Reasons.INVALID_CREDENTIALS, "credentials Secret " + fromSecret.secretName()
-          + " asks for workloadIdentity, but the operator's pod has no projected service account token "
-          + "(AZURE_FEDERATED_TOKEN_FILE): enable workload identity on its Deployment");
+    if (credential instanceof CredentialSource.FromSecret fromSecret && fromSecret.sharesOperatorIdentity()) {
+      if (!config.allowSharedWorkloadIdentity()) {
+        return new Problem(Reasons.INVALID_CREDENTIALS, sharedWorkloadIdentityRefused(fromSecret));
+      }
+      if (config.federatedTokenFile().isEmpty()) {
+        return new Problem(Reasons.INVALID_CREDENTIALS, "credentials Secret " + fromSecret.secretName()
+            + " asks for workloadIdentity, but the operator's pod has no projected service account token "
+            + "(AZURE_FEDERATED_TOKEN_FILE): enable workload identity on its Deployment");
+      }
     }
     var cloud = Optional.ofNullable(spec.cloud()).flatMap(Cloud::parse).or(credential::cloud);
     var target = config.target(cloud, Optional.ofNullable(spec.apiVersion()));
@@ -60,5 +64,18 @@ public final class GraphRoutes {
           + "; use apiVersion: beta");
     }
     return new Route(new GraphRoute(credential, target));
+  }
+
+  /**
+   * The operator's own token federates into any app that trusts the operator's ServiceAccount: any namespace could
+   * name another team's app and act as it. Say so, and how to move to a ServiceAccount of the namespace's own.
+   */
+  private static String sharedWorkloadIdentityRefused(CredentialSource.FromSecret source) {
+    return "credentials Secret " + source.secretName() + " asks for workloadIdentity: \"true\", the operator's own "
+        + "service account token, which is refused: with it every namespace would act as the operator's identity "
+        + "and could use any app that trusts it (ALLOW_SHARED_WORKLOAD_IDENTITY=true allows it anyway). Instead, "
+        + "replace workloadIdentity with serviceAccountName: <a ServiceAccount in namespace " + source.namespace()
+        + "> and add to app " + source.clientId() + " a federated credential with subject system:serviceaccount:"
+        + source.namespace() + ":<that name> and audience " + ServiceAccountTokens.AUDIENCE;
   }
 }

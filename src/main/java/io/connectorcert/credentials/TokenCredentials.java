@@ -3,9 +3,11 @@ package io.connectorcert.credentials;
 import java.io.ByteArrayInputStream;
 import java.nio.file.Path;
 import java.util.Objects;
+import java.util.function.Supplier;
 
 import com.azure.core.credential.TokenCredential;
 import com.azure.identity.AadCredentialBuilderBase;
+import com.azure.identity.ClientAssertionCredentialBuilder;
 import com.azure.identity.ClientCertificateCredentialBuilder;
 import com.azure.identity.ClientSecretCredentialBuilder;
 import com.azure.identity.WorkloadIdentityCredentialBuilder;
@@ -72,6 +74,19 @@ public final class TokenCredentials {
     Objects.requireNonNull(federatedTokenFile, "federatedTokenFile");
     WorkloadIdentityCredentialBuilder builder = new WorkloadIdentityCredentialBuilder()
         .tokenFilePath(federatedTokenFile.toAbsolutePath().toString());
+    return configure(builder, tenantId, clientId, settings).build();
+  }
+
+  /**
+   * Workload identity federation with a token obtained on demand (a ServiceAccount token from the TokenRequest API).
+   * azure-identity 1.19 calls {@code assertion} when it builds its MSAL client and again for every token request it
+   * sends to Entra (not for answers from its own token cache): the supplier should cache. An exception it throws
+   * reaches the caller of getToken in the cause chain.
+   */
+  public static TokenCredential clientAssertion(
+      String tenantId, String clientId, Supplier<String> assertion, AzureIdentitySettings settings) {
+    Objects.requireNonNull(assertion, "assertion");
+    ClientAssertionCredentialBuilder builder = new ClientAssertionCredentialBuilder().clientAssertion(assertion);
     return configure(builder, tenantId, clientId, settings).build();
   }
 

@@ -132,6 +132,10 @@ public final class EmbeddedKubernetes implements AutoCloseable {
         return new MockResponse().setResponseCode(201).setHeader("Content-Type", "application/json")
             .setBody(ALLOWED);
       }
+      var tokenRequest = TOKEN_REQUEST_PATH.matcher(request.getPath());
+      if (tokenRequest.matches()) {
+        return tokenRequest(tokenRequest.group(1), tokenRequest.group(2), request.getUtf8Body());
+      }
       return super.handleCreate(request);
     }
 
@@ -215,6 +219,73 @@ public final class EmbeddedKubernetes implements AutoCloseable {
       return new MockResponse().setResponseCode(code).setHeader("Content-Type", "application/json")
           .setBody(body.toString());
     }
+
+    // ------------------------------------------------------------------------------------ TokenRequest (issue 12)
+
+    private static final java.util.regex.Pattern TOKEN_REQUEST_PATH = java.util.regex.Pattern.compile(
+        "^/api/v1/namespaces/([^/]+)/serviceaccounts/([^/?]+)/token(\\?.*)?$");
+    private static final long DEFAULT_TOKEN_SECONDS = 3600;
+    private static final long MIN_TOKEN_SECONDS = 600;
+
+    private final ServiceAccountTokenIssuer tokens = new ServiceAccountTokenIssuer();
+    private final java.util.Map<String, java.util.concurrent.atomic.AtomicInteger> tokenRequests =
+        new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * As the API server answers {@code POST .../serviceaccounts/{name}/token}: 404 when the ServiceAccount does not
+     * exist, 422 below the 10-minute minimum, else 201 with a token signed by {@link #tokens}.
+     */
+    private MockResponse tokenRequest(String namespace, String name, String body) {
+      tokenRequests.computeIfAbsent(namespace + "/" + name, k -> new java.util.concurrent.atomic.AtomicInteger())
+          .incrementAndGet();
+      var serviceAccount = handleGet("/api/v1/namespaces/" + namespace + "/serviceaccounts/" + name);
+      if (serviceAccount.code() != 200) {
+        return status(404, "NotFound", "serviceaccounts \"" + name + "\" not found");
+      }
+      var serialization = new io.fabric8.kubernetes.client.utils.KubernetesSerialization();
+      var uid = serialization.unmarshal(serviceAccount.getBody().readUtf8(), io.fabric8.kubernetes.api.model
+          .ServiceAccount.class).getMetadata().getUid();
+      var asked = serialization.unmarshal(body, io.fabric8.kubernetes.api.model.authentication.TokenRequest.class);
+      var spec = asked.getSpec() == null ? new io.fabric8.kubernetes.api.model.authentication.TokenRequestSpec()
+          : asked.getSpec();
+      var seconds = spec.getExpirationSeconds() == null ? DEFAULT_TOKEN_SECONDS : spec.getExpirationSeconds();
+      if (seconds < MIN_TOKEN_SECONDS) {
+        return status(422, "Invalid", "TokenRequest.authentication.k8s.io \"" + name + "\" is invalid: "
+            + "spec.expirationSeconds: Invalid value: " + seconds + ": may not specify a duration less than 10 minutes");
+      }
+      var audiences = spec.getAudiences() == null || spec.getAudiences().isEmpty()
+          ? java.util.List.of(tokens.issuer()) : spec.getAudiences();
+      var issued = tokens.issue(namespace, name, uid == null ? "" : uid, audiences,
+          java.time.Duration.ofSeconds(seconds));
+      spec.setAudiences(audiences);
+      spec.setExpirationSeconds(seconds);
+      var answer = new io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder()
+          .withNewMetadata().withName(name).withNamespace(namespace)
+          .withCreationTimestamp(java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString())
+          .endMetadata()
+          .withSpec(spec)
+          .withNewStatus().withToken(issued.token())
+          .withExpirationTimestamp(issued.expiresAt().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString())
+          .endStatus()
+          .build();
+      return new MockResponse().setResponseCode(201).setHeader("Content-Type", "application/json")
+          .setBody(serialization.asJson(answer));
+    }
+  }
+
+  /**
+   * Signs the ServiceAccount tokens this API issues (TokenRequest); its issuer and public key are what an Entra
+   * stand-in trusts, as Entra trusts a cluster's OIDC issuer. {@code issue(...)} also makes the operator's own
+   * projected token, as the kubelet would.
+   */
+  public ServiceAccountTokenIssuer serviceAccountTokens() {
+    return store.tokens;
+  }
+
+  /** How many TokenRequests this API answered (or refused) for ServiceAccount {@code namespace/name}. */
+  public int tokenRequests(String namespace, String name) {
+    var count = store.tokenRequests.get(namespace + "/" + name);
+    return count == null ? 0 : count.get();
   }
 
   @Override

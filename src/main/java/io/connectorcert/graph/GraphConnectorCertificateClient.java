@@ -33,6 +33,7 @@ import com.microsoft.kiota.ResponseHeaders;
 import com.microsoft.kiota.http.middleware.options.RetryHandlerOption;
 
 import io.connectorcert.certificate.Pkcs12Upload;
+import io.connectorcert.credentials.ServiceAccountTokenException;
 import okhttp3.OkHttpClient;
 
 /**
@@ -231,6 +232,14 @@ public final class GraphConnectorCertificateClient implements ConnectorCertifica
     if (missing != null) {
       return new GraphFailure(GraphFailure.Kind.FORBIDDEN, 0, null, null, null,
           "not called: " + missing.getMessage(), null);
+    }
+    ServiceAccountTokenException noAssertion = find(thrown, ServiceAccountTokenException.class);
+    if (noAssertion != null) {
+      // no Kubernetes token to federate, so Entra was never asked; a 5xx or no answer is worth a retry
+      var kind = noAssertion.kind() == ServiceAccountTokenException.Kind.UNAVAILABLE
+          ? GraphFailure.Kind.UNAVAILABLE : GraphFailure.Kind.UNAUTHENTICATED;
+      return new GraphFailure(kind, 0, GraphFailure.serviceAccountErrorCode(noAssertion.kind()), null, null,
+          "no Graph token: " + noAssertion.getMessage(), null);
     }
     ApiException api = find(thrown, ApiException.class);
     if (api != null) {

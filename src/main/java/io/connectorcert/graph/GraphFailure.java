@@ -22,6 +22,9 @@ public final class GraphFailure extends Exception {
     UNAVAILABLE
   }
 
+  /** The ServiceAccount a credentials Secret names in serviceAccountName does not exist: the user's to fix. */
+  public static final String SERVICE_ACCOUNT_NOT_FOUND = "ServiceAccountNotFound";
+
   private final Kind kind;
   private final int httpStatus;
   private final String errorCode;
@@ -47,6 +50,11 @@ public final class GraphFailure extends Exception {
     return httpStatus;
   }
 
+  /**
+   * Graph's error code, the AADSTS code of a failed token request, or for a ServiceAccount token that could not be had
+   * (TokenRequest refused) {@link #SERVICE_ACCOUNT_NOT_FOUND}, {@code ServiceAccountForbidden},
+   * {@code ServiceAccountRejected} or {@code ServiceAccountUnavailable}.
+   */
   public Optional<String> errorCode() {
     return Optional.ofNullable(errorCode);
   }
@@ -58,5 +66,14 @@ public final class GraphFailure extends Exception {
   /** Graph's Retry-After, when it sent one. */
   public Optional<Duration> retryAfter() {
     return Optional.ofNullable(retryAfter);
+  }
+
+  static String serviceAccountErrorCode(io.connectorcert.credentials.ServiceAccountTokenException.Kind kind) {
+    return switch (kind) {
+      case NOT_FOUND -> SERVICE_ACCOUNT_NOT_FOUND;
+      case FORBIDDEN -> "ServiceAccountForbidden";
+      case REJECTED -> "ServiceAccountRejected";
+      case UNAVAILABLE -> "ServiceAccountUnavailable";
+    };
   }
 }

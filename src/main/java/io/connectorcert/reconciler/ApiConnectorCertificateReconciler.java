@@ -195,9 +195,13 @@ public class ApiConnectorCertificateReconciler implements Reconciler<ApiConnecto
     }
   }
 
-  /** An upload that failed without Graph refusing it: no answer, a timeout, a 5xx. Not a 4xx, 429 or local hold. */
+  /**
+   * An upload that failed without Graph refusing it: no answer, a timeout, a 500, 502 or 504. Not a 4xx, not a 429
+   * or 503 (Graph documents both as "repeat the request after a delay": not processed), not a local hold.
+   */
   static boolean mayHaveBeenApplied(GraphFailure failure) {
-    if (failure.kind() != GraphFailure.Kind.UNAVAILABLE || failure.httpStatus() == 429) {
+    if (failure.kind() != GraphFailure.Kind.UNAVAILABLE || failure.httpStatus() == 429
+        || failure.httpStatus() == 503) {
       return false;
     }
     for (Throwable cause = failure.getCause(); cause != null; cause = cause.getCause()) {

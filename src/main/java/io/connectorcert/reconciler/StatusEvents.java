@@ -6,6 +6,7 @@ import java.util.Objects;
 import java.util.Optional;
 
 import io.connectorcert.api.v1alpha1.ApiConnectorCertificateStatus;
+import io.connectorcert.api.v1alpha1.ApiConnectorCertificateStatus.CredentialsInfo;
 import io.connectorcert.api.v1alpha1.Reasons;
 import io.fabric8.kubernetes.api.model.Condition;
 
@@ -38,6 +39,16 @@ public final class StatusEvents {
     if ("False".equals(ready.getStatus())
         && !sameState(previous.condition(ApiConnectorCertificateStatus.READY), ready)) {
       events.add(new Event(WARNING, ready.getReason(), ready.getMessage()));
+    }
+    var credentials = after.credentials();
+    if (credentials != null && CredentialsInfo.SHARED_WORKLOAD_IDENTITY.equals(credentials.kind())
+        && !(previous.credentials() != null && credentials.equals(previous.credentials()))) {
+      events.add(new Event(WARNING, Reasons.SHARED_WORKLOAD_IDENTITY, "credentials Secret "
+          + credentials.secretName() + " uses workloadIdentity: \"true\", the operator's own service account token,"
+          + " allowed by ALLOW_SHARED_WORKLOAD_IDENTITY=true: every namespace can act as the operator's identity and "
+          + "use any app that trusts it. Replace workloadIdentity with serviceAccountName: <a ServiceAccount in this "
+          + "namespace> and add to app " + credentials.clientId() + " a federated credential with subject "
+          + "system:serviceaccount:<this namespace>:<that name>"));
     }
     var active = after.condition(ApiConnectorCertificateStatus.ACTIVE);
     if (active.filter(c -> Reasons.EXPIRING_SOON.equals(c.getReason())).isPresent()

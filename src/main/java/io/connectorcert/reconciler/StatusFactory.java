@@ -222,8 +222,10 @@ public final class StatusFactory {
       case FORBIDDEN -> new State(false, Reasons.FORBIDDEN, "Graph refused access to connector " + connectorId
           + " (" + failure.getMessage() + "): the app needs the APIConnectors.ReadWrite.All application permission "
           + "with admin consent");
-      case UNAUTHENTICATED -> new State(false, Reasons.AUTHENTICATION_FAILED,
-          "No valid Graph token: " + failure.getMessage());
+      // a missing ServiceAccount is the credentials Secret's mistake, not Entra's refusal
+      case UNAUTHENTICATED -> failure.errorCode().filter(GraphFailure.SERVICE_ACCOUNT_NOT_FOUND::equals).isPresent()
+          ? new State(false, Reasons.INVALID_CREDENTIALS, "No valid Graph token: " + failure.getMessage())
+          : new State(false, Reasons.AUTHENTICATION_FAILED, "No valid Graph token: " + failure.getMessage());
       case REJECTED -> new State(false, Reasons.GRAPH_REJECTED, failure.getMessage());
       case UNAVAILABLE -> new State(false, Reasons.GRAPH_UNAVAILABLE, failure.getMessage() + "; retrying with backoff");
     };
@@ -337,10 +339,16 @@ public final class StatusFactory {
 
   private static CredentialsInfo credentialsOf(CredentialSource source) {
     if (source instanceof CredentialSource.FromSecret fromSecret) {
+      var kind = switch (fromSecret.kind()) {
+        case CLIENT_SECRET -> "ClientSecret";
+        case CLIENT_CERTIFICATE_PEM, CLIENT_CERTIFICATE_PFX -> "ClientCertificate";
+        case WORKLOAD_IDENTITY -> "WorkloadIdentity";
+        case SHARED_WORKLOAD_IDENTITY -> CredentialsInfo.SHARED_WORKLOAD_IDENTITY;
+      };
       return new CredentialsInfo(fromSecret.scope(), fromSecret.secretName(), fromSecret.tenantId(),
-          fromSecret.clientId());
+          fromSecret.clientId(), kind);
     }
-    return new CredentialsInfo(source.scope(), null, null, null);
+    return new CredentialsInfo(source.scope(), null, null, null, null);
   }
 
   static SecretCertificateInfo secretCertificateOf(SecretCertificate certificate, String key) {

@@ -108,7 +108,9 @@ class OperatorConfigTest {
         new Bad("SECRET_LABEL_SELECTOR", "connectorcert.io/watch=true,"),
         new Bad("SECRET_LABEL_SELECTOR", "a b"),
         new Bad("SECRET_LABEL_SELECTOR", "env in (a,b"),
-        new Bad("SECRET_LABEL_SELECTOR", "watch=not a value")}) {
+        new Bad("SECRET_LABEL_SELECTOR", "watch=not a value"),
+        new Bad("ALLOW_SHARED_WORKLOAD_IDENTITY", "yes"),
+        new Bad("ALLOW_SHARED_WORKLOAD_IDENTITY", "1")}) {
       assertThatThrownBy(() -> OperatorConfig.fromEnvironment(Map.of(bad.variable(), bad.value())))
           .as(bad.toString())
           .isInstanceOf(OperatorConfig.InvalidConfigException.class)
@@ -160,5 +162,20 @@ class OperatorConfigTest {
       assertThat(OperatorConfig.fromEnvironment(Map.of("SECRET_LABEL_SELECTOR", " " + selector + " "))
           .secretLabelSelector()).as(selector).contains(selector);
     }
+  }
+
+  @Test
+  void sharedWorkloadIdentityIsRefusedUnlessAllowedWithTrue() {
+    assertThat(OperatorConfig.fromEnvironment(Map.of()).allowSharedWorkloadIdentity()).isFalse();
+    assertThat(OperatorConfig.fromEnvironment(Map.of("ALLOW_SHARED_WORKLOAD_IDENTITY", "")).allowSharedWorkloadIdentity())
+        .isFalse();
+    assertThat(OperatorConfig.fromEnvironment(Map.of("ALLOW_SHARED_WORKLOAD_IDENTITY", "false"))
+        .allowSharedWorkloadIdentity()).isFalse();
+    var allowed = OperatorConfig.fromEnvironment(Map.of("ALLOW_SHARED_WORKLOAD_IDENTITY", " TRUE "));
+    assertThat(allowed.allowSharedWorkloadIdentity()).isTrue();
+    // other settings copied from it keep it
+    assertThat(allowed.withLeaderElection(java.util.Optional.empty()).allowSharedWorkloadIdentity()).isTrue();
+    assertThatThrownBy(() -> OperatorConfig.fromEnvironment(Map.of("ALLOW_SHARED_WORKLOAD_IDENTITY", "yes")))
+        .hasMessage("ALLOW_SHARED_WORKLOAD_IDENTITY=yes: expected true or false");
   }
 }

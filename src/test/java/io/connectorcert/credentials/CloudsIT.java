@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -25,11 +25,13 @@ import io.connectorcert.api.v1alpha1.CertificateSecretRef;
 import io.connectorcert.api.v1alpha1.CredentialsSecretRef;
 import io.connectorcert.api.v1alpha1.Reasons;
 import io.connectorcert.config.OperatorConfig;
+import io.connectorcert.kube.ServiceAccountTokenRequests;
 import io.connectorcert.standin.RecordedRequest;
 import io.connectorcert.support.EntraStandIn;
 import io.connectorcert.support.OperatorHarness;
 import io.connectorcert.support.TestCertificates;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 
 /**
  * One pass per national cloud, each through GRAPH_ENDPOINT and AZURE_AUTHORITY_HOST overrides, with a different kind
@@ -46,16 +48,20 @@ class CloudsIT {
   static OperatorHarness harness;
 
   @BeforeAll
-  static void start() throws Exception {
+  static void start() {
     entra = EntraStandIn.start();
-    var projected = dir.resolve("token");
-    Files.writeString(projected, "projected-token-for-clouds");
-    entra.registerFederatedClient(TENANT, clientId(Cloud.AzureChina), "projected-token-for-clouds", ROLE);
     harness = OperatorHarness.start(
-        Map.of(OperatorConfig.AZURE_AUTHORITY_HOST, entra.authorityHost().toString(),
-            OperatorConfig.AZURE_FEDERATED_TOKEN_FILE, projected.toString()),
-        new AzureSecretCredentials(entra.httpClient(), Optional.of(projected)),
+        Map.of(OperatorConfig.AZURE_AUTHORITY_HOST, entra.authorityHost().toString()),
+        client -> new AzureSecretCredentials(entra.httpClient(), Optional.empty(),
+            new ServiceAccountTokenRequests(client, Clock.systemUTC())),
         graph -> graph.acceptTokens(token -> TENANT.equals(EntraStandIn.tenantOf(token))));
+    // workload identity: a ServiceAccount of the resources' namespace, trusted by the AzureChina app
+    var cluster = harness.kubernetes.serviceAccountTokens();
+    entra.trustIssuer(cluster.issuer(), cluster.publicKey());
+    entra.registerFederatedClient(TENANT, clientId(Cloud.AzureChina), EntraStandIn.FederatedCredential.serviceAccount(
+        cluster.issuer(), OperatorHarness.NAMESPACE, "china-uploader"), ROLE);
+    harness.client.resource(new ServiceAccountBuilder().withNewMetadata().withName("china-uploader")
+        .withNamespace(OperatorHarness.NAMESPACE).endMetadata().build()).create();
   }
 
   @AfterAll
@@ -90,7 +96,7 @@ class CloudsIT {
         data.put("clientCertificatePfx", certificate.pfx("pfx-password"));
         data.put("clientCertificatePassword", bytes("pfx-password"));
       }
-      case AzureChina -> data.put("workloadIdentity", bytes("true"));
+      case AzureChina -> data.put("serviceAccountName", bytes("china-uploader"));
     }
     return data;
   }

@@ -109,7 +109,12 @@ class GraphRoutesTest {
             "clientCertificate"),
         new Bad(Map.of("tenantId", TENANT, "clientId", CLIENT, "clientSecret", "Sup3r-Secret", "cloud", "Mars"),
             "cloud"),
-        new Bad(Map.of("tenantId", TENANT, "clientId", CLIENT, "workloadIdentity", "true"), "AZURE_FEDERATED_TOKEN_FILE")};
+        new Bad(Map.of("tenantId", TENANT, "clientId", CLIENT, "workloadIdentity", "true"),
+            "ALLOW_SHARED_WORKLOAD_IDENTITY"),
+        new Bad(Map.of("tenantId", TENANT, "clientId", CLIENT, "serviceAccountName", "Sup3r-Secret"),
+            "serviceAccountName"),
+        new Bad(Map.of("tenantId", TENANT, "clientId", CLIENT, "serviceAccountName", "uploader",
+            "clientSecret", "Sup3r-Secret"), "clientSecret and serviceAccountName")};
     for (var bad : bads) {
       var problem = problem(GraphRoutes.resolve(spec("own", null, null), Optional.of(secret("own", bad.values())),
           Optional.empty(), CONFIG));
@@ -128,5 +133,42 @@ class GraphRoutesTest {
     assertThat(after.identity()).isNotEqualTo(before.identity());
     assertThat(after.identity()).startsWith("ns/own#").doesNotContain("second");
     assertThat(after.toString()).doesNotContain("second");
+  }
+
+  @Test
+  void aServiceAccountNameFederatesThatServiceAccountOfTheSecretsNamespace() {
+    var secret = secret("own", Map.of("tenantId", TENANT, "clientId", CLIENT, "serviceAccountName", " uploader "));
+    var credential = (CredentialSource.FromSecret) route(GraphRoutes.resolve(spec("own", null, null),
+        Optional.of(secret), Optional.empty(), CONFIG)).credential();
+    assertThat(credential.kind()).isEqualTo(CredentialSource.Kind.WORKLOAD_IDENTITY);
+    assertThat(credential.namespace()).isEqualTo("ns");
+    assertThat(credential.serviceAccountName()).contains("uploader");
+    assertThat(credential.sharesOperatorIdentity()).isFalse();
+  }
+
+  @Test
+  void theSharedWorkloadIdentityIsRefusedByDefaultExplainingTheRiskAndTheWayOut() {
+    var legacy = Optional.of(secret("legacy", Map.of("tenantId", TENANT, "clientId", CLIENT,
+        "workloadIdentity", "true")));
+    var problem = problem(GraphRoutes.resolve(spec("legacy", null, null), legacy, Optional.empty(), CONFIG));
+    assertThat(problem.reason()).isEqualTo(Reasons.INVALID_CREDENTIALS);
+    assertThat(problem.message()).contains("legacy").contains("every namespace would act as the operator's identity")
+        .contains("serviceAccountName").contains("system:serviceaccount:ns:").contains(CLIENT)
+        .contains("api://AzureADTokenExchange").contains("ALLOW_SHARED_WORKLOAD_IDENTITY=true");
+
+    var allowedWithoutToken = OperatorConfig.fromEnvironment(Map.of("ALLOW_SHARED_WORKLOAD_IDENTITY", "true"));
+    assertThat(problem(GraphRoutes.resolve(spec("legacy", null, null), legacy, Optional.empty(), allowedWithoutToken))
+        .message()).contains("AZURE_FEDERATED_TOKEN_FILE");
+
+    var allowed = OperatorConfig.fromEnvironment(Map.of("ALLOW_SHARED_WORKLOAD_IDENTITY", "true",
+        "AZURE_FEDERATED_TOKEN_FILE", "/var/run/secrets/azure/tokens/azure-identity-token"));
+    var credential = route(GraphRoutes.resolve(spec("legacy", null, null), legacy, Optional.empty(), allowed))
+        .credential();
+    assertThat(credential.sharesOperatorIdentity()).isTrue();
+    assertThat(((CredentialSource.FromSecret) credential).kind())
+        .isEqualTo(CredentialSource.Kind.SHARED_WORKLOAD_IDENTITY);
+    // the operator-wide credential is the operator's own, but no namespace chose it: not the shared mode
+    assertThat(route(GraphRoutes.resolve(spec(null, null, null), Optional.empty(), Optional.empty(), allowed))
+        .credential().sharesOperatorIdentity()).isFalse();
   }
 }

@@ -7,7 +7,9 @@ import static org.awaitility.Awaitility.await;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -23,6 +25,7 @@ import io.connectorcert.api.v1alpha1.CertificateSecretRef;
 import io.connectorcert.api.v1alpha1.CredentialsSecretRef;
 import io.connectorcert.api.v1alpha1.Reasons;
 import io.connectorcert.config.OperatorConfig;
+import io.connectorcert.kube.ServiceAccountTokenRequests;
 import io.connectorcert.standin.RecordedRequest;
 import io.connectorcert.support.EntraStandIn;
 import io.connectorcert.support.OperatorHarness;
@@ -46,6 +49,8 @@ class TenantCredentialsIT {
   static final String CLIENT_B_COUNTED = "0000000e-5555-5555-5555-555555555555";
   static final String NS_A = OperatorHarness.NAMESPACE;
   static final String NS_B = "brand-b";
+  static final String OPERATOR_NAMESPACE = "connector-cert-system";
+  static final String OPERATOR_SERVICE_ACCOUNT = "connector-cert-operator";
 
   @TempDir
   static Path dir;
@@ -60,14 +65,22 @@ class TenantCredentialsIT {
     entra.registerSecretClient(TENANT_B, CLIENT_B, "secret-of-b", ROLE);
     entra.registerSecretClient(TENANT_B, CLIENT_B_COUNTED, "secret-of-b-counted", ROLE);
     projectedToken = dir.resolve("azure-identity-token");
-    Files.writeString(projectedToken, "projected.service-account.token");
-    entra.registerFederatedClient(TENANT_B, CLIENT_W, "projected.service-account.token", ROLE);
+    // this harness allows the legacy shared mode: workloadIdentity: "true" federates the operator's own token
     harness = OperatorHarness.start(
         Map.of(OperatorConfig.AZURE_AUTHORITY_HOST, entra.authorityHost().toString(),
-            OperatorConfig.AZURE_FEDERATED_TOKEN_FILE, projectedToken.toString()),
-        new AzureSecretCredentials(entra.httpClient(), Optional.of(projectedToken)),
+            OperatorConfig.AZURE_FEDERATED_TOKEN_FILE, projectedToken.toString(),
+            OperatorConfig.ALLOW_SHARED_WORKLOAD_IDENTITY, "true"),
+        client -> new AzureSecretCredentials(entra.httpClient(), Optional.of(projectedToken),
+            new ServiceAccountTokenRequests(client, Clock.systemUTC())),
         graph -> graph.acceptTokens(token -> EntraStandIn.tenantOf(token) != null)
             .tokenTenant(EntraStandIn::tenantOf));
+    // the operator's projected token, as the kubelet writes it for the operator's own ServiceAccount
+    var cluster = harness.kubernetes.serviceAccountTokens();
+    Files.writeString(projectedToken, cluster.issue(OPERATOR_NAMESPACE, OPERATOR_SERVICE_ACCOUNT, "operator-uid",
+        List.of(ServiceAccountTokens.AUDIENCE), Duration.ofHours(1)).token());
+    entra.trustIssuer(cluster.issuer(), cluster.publicKey());
+    entra.registerFederatedClient(TENANT_B, CLIENT_W, EntraStandIn.FederatedCredential.serviceAccount(
+        cluster.issuer(), OPERATOR_NAMESPACE, OPERATOR_SERVICE_ACCOUNT), ROLE);
     harness.client.resource(new NamespaceBuilder().withNewMetadata().withName(NS_B).endMetadata().build()).create();
   }
 
@@ -120,9 +133,9 @@ class TenantCredentialsIT {
     var b = awaitReady(NS_B, "brand-b", "True", Reasons.UPLOADED);
 
     assertThat(a.credentials()).isEqualTo(new ApiConnectorCertificateStatus.CredentialsInfo(
-        CredentialSource.NAMESPACE, "connectorcert-credentials", TENANT_A, CLIENT_A));
+        CredentialSource.NAMESPACE, "connectorcert-credentials", TENANT_A, CLIENT_A, "ClientSecret"));
     assertThat(b.credentials()).isEqualTo(new ApiConnectorCertificateStatus.CredentialsInfo(
-        CredentialSource.RESOURCE, "tenant-b", TENANT_B, CLIENT_B_COUNTED));
+        CredentialSource.RESOURCE, "tenant-b", TENANT_B, CLIENT_B_COUNTED, "ClientSecret"));
     assertThat(b.graph().cloud()).isEqualTo("AzurePublic");
     for (var request : harness.graph.requests()) {
       var expected = request.path().contains("conn-a") ? TENANT_A : request.path().contains("conn-b") ? TENANT_B : null;
@@ -176,8 +189,9 @@ class TenantCredentialsIT {
         .contains("short-lived");
   }
 
+  /** The legacy shared mode still works where ALLOW_SHARED_WORKLOAD_IDENTITY=true (this class's harness). */
   @Test
-  void workloadIdentityUsesTheOperatorsProjectedTokenForAnotherTenant() {
+  void sharedWorkloadIdentityWhenAllowedUsesTheOperatorsProjectedTokenForAnotherTenant() {
     harness.graph.addConnector("conn-wi", "wi", "https://wi.contoso.com", TENANT_B);
     harness.secret(NS_B, "federated", Map.of("tenantId", bytes(TENANT_B), "clientId", bytes(CLIENT_W),
         "workloadIdentity", bytes("true")));
@@ -185,7 +199,18 @@ class TenantCredentialsIT {
 
     var status = awaitReady(NS_B, "wi", "True", Reasons.UPLOADED);
     assertThat(status.credentials().clientId()).isEqualTo(CLIENT_W);
+    assertThat(status.credentials().kind()).isEqualTo("SharedWorkloadIdentity");
     assertThat(entra.tokenRequests(TENANT_B, CLIENT_W)).isPositive();
+    assertThat(harness.graph.uploads("conn-wi")).isEqualTo(1);
+    // it works, and says what it risks, once
+    await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(harness.client.v1().events()
+        .inNamespace(NS_B).list().getItems()).filteredOn(e -> "wi".equals(e.getInvolvedObject().getName()))
+        .filteredOn(e -> Reasons.SHARED_WORKLOAD_IDENTITY.equals(e.getReason())).singleElement()
+        .satisfies(e -> {
+          assertThat(e.getType()).isEqualTo("Warning");
+          assertThat(e.getMessage()).contains("every namespace").contains("serviceAccountName")
+              .contains("ALLOW_SHARED_WORKLOAD_IDENTITY");
+        }));
   }
 
   @Test

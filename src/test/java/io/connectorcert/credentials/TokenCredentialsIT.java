@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -20,8 +21,11 @@ import com.azure.core.credential.TokenCredential;
 import com.azure.core.credential.TokenRequestContext;
 import com.microsoft.aad.msal4j.MsalServiceException;
 
+import io.connectorcert.demo.ServiceAccountTokenIssuer;
 import io.connectorcert.support.EntraStandIn;
 import io.connectorcert.support.EntraStandIn.ClientCertificate;
+import io.connectorcert.support.EntraStandIn.FederatedCredential;
+import io.connectorcert.support.SecretRegistry;
 
 /** Real azure-identity / MSAL credentials built by {@link TokenCredentials} against {@link EntraStandIn}. */
 class TokenCredentialsIT {
@@ -38,6 +42,8 @@ class TokenCredentialsIT {
   static EntraStandIn entra;
   static AzureIdentitySettings settings;
   static ClientCertificate clientCert;
+  /** Signs service account tokens as a cluster's API server does; the Entra stand-in trusts its issuer. */
+  static final ServiceAccountTokenIssuer cluster = new ServiceAccountTokenIssuer();
 
   @TempDir Path dir;
 
@@ -48,7 +54,9 @@ class TokenCredentialsIT {
     clientCert = EntraStandIn.clientCertificate("connector-cert-operator test client");
     entra.registerSecretClient(TENANT_A, SECRET_CLIENT, SECRET, "ApiConnectors.ReadWrite.All")
         .registerSecretClient(TENANT_B, SECRET_CLIENT, SECRET, "Other.Role")
-        .registerCertificateClient(TENANT_A, CERT_CLIENT, clientCert.certificate(), "ApiConnectors.ReadWrite.All");
+        .registerCertificateClient(TENANT_A, CERT_CLIENT, clientCert.certificate(), "ApiConnectors.ReadWrite.All")
+        .trustIssuer(cluster.issuer(), cluster.publicKey());
+    cluster.onIssue(SecretRegistry::secretText);
   }
 
   @AfterAll
@@ -145,8 +153,10 @@ class TokenCredentialsIT {
 
   @Test
   void workloadIdentity() throws Exception {
-    String projected = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJzeXN0ZW06c2VydmljZWFjY291bnQ6aWRlbnRpdHk6b3BlcmF0b3IifQ.c2ln";
-    entra.registerFederatedClient(TENANT_B, FEDERATED_CLIENT, projected, "ApiConnectors.ReadWrite.All");
+    String projected = cluster.issue("connector-cert-system", "connector-cert-operator", "uid-1",
+        List.of(ServiceAccountTokens.AUDIENCE), Duration.ofHours(1)).token();
+    entra.registerFederatedClient(TENANT_B, FEDERATED_CLIENT, FederatedCredential.serviceAccount(cluster.issuer(),
+        "connector-cert-system", "connector-cert-operator"), "ApiConnectors.ReadWrite.All");
     Path tokenFile = dir.resolve("azure-identity-token");
     Files.writeString(tokenFile, projected);
 
@@ -162,15 +172,88 @@ class TokenCredentialsIT {
   @Test
   void federatedAssertionMismatch() throws Exception {
     String client = "33333333-aaaa-4bbb-8ccc-000000000004";
-    entra.registerFederatedClient(TENANT_B, client, "the.expected.assertion");
+    entra.registerFederatedClient(TENANT_B, client, FederatedCredential.serviceAccount(cluster.issuer(), "team-a",
+        "uploader"));
     Path tokenFile = dir.resolve("azure-identity-token");
-    Files.writeString(tokenFile, "a.different.assertion");
+    Files.writeString(tokenFile, cluster.issue("team-b", "uploader", "uid-b", List.of(ServiceAccountTokens.AUDIENCE),
+        Duration.ofHours(1)).token());
 
     Throwable thrown = catchThrowable(() ->
         token(TokenCredentials.workloadIdentity(TENANT_B, client, tokenFile, settings), GRAPH));
 
     assertThat(thrown).isNotNull();
-    assertThat(messages(thrown)).contains("AADSTS70021");
+    assertThat(messages(thrown)).contains("AADSTS70021").contains("system:serviceaccount:team-b:uploader");
+  }
+
+  /**
+   * A supplied assertion (the TokenRequest path): azure-identity 1.19 asks the supplier when it builds its MSAL
+   * client and again for each request it sends to Entra, never for an answer from its token cache; an exception the
+   * supplier throws comes back in the cause chain of getTokenSync.
+   */
+  @Test
+  void clientAssertionAsksTheSupplierPerEntraRequestAndPassesItsFailureOn() {
+    String client = "33333333-aaaa-4bbb-8ccc-000000000007";
+    entra.registerFederatedClient(TENANT_B, client, FederatedCredential.serviceAccount(cluster.issuer(), "team-a",
+        "uploader"), "ApiConnectors.ReadWrite.All");
+    var calls = new java.util.concurrent.atomic.AtomicInteger();
+    TokenCredential credential = TokenCredentials.clientAssertion(TENANT_B, client, () -> {
+      calls.incrementAndGet();
+      return cluster.issue("team-a", "uploader", "uid-a", List.of(ServiceAccountTokens.AUDIENCE),
+          Duration.ofMinutes(10)).token();
+    }, settings);
+
+    for (int i = 0; i < 3; i++) {
+      assertThat(EntraStandIn.appIdOf(token(credential, GRAPH).getToken())).isEqualTo(client);
+    }
+    if (entra.onStandardPort()) {
+      assertThat(entra.tokenRequests(TENANT_B, client)).isEqualTo(1);
+      assertThat(calls.get()).isEqualTo(2);
+    }
+
+    TokenCredential failing = TokenCredentials.clientAssertion(TENANT_B, client, () -> {
+      throw new ServiceAccountTokenException(ServiceAccountTokenException.Kind.NOT_FOUND, "no such ServiceAccount");
+    }, settings);
+    Throwable thrown = catchThrowable(() -> token(failing, GRAPH));
+    System.out.println("failing assertion supplier -> " + describe(thrown));
+    assertThat(thrown).hasRootCauseInstanceOf(ServiceAccountTokenException.class);
+  }
+
+  /** The stand-in refuses what Entra refuses: wrong key, unknown issuer, expired, wrong audience, not a JWT. */
+  @Test
+  void federatedAssertionsAreCheckedAsStrictlyAsEntraDoes() throws Exception {
+    String client = "33333333-aaaa-4bbb-8ccc-000000000008";
+    entra.registerFederatedClient(TENANT_B, client, FederatedCredential.serviceAccount(cluster.issuer(), "team-a",
+        "uploader"), "ApiConnectors.ReadWrite.All");
+    var audience = List.of(ServiceAccountTokens.AUDIENCE);
+    var forger = new ServiceAccountTokenIssuer(cluster.issuer(), java.time.Clock.systemUTC());
+    var stranger = new ServiceAccountTokenIssuer("https://oidc.elsewhere.example/cluster",
+        java.time.Clock.systemUTC());
+    forger.onIssue(SecretRegistry::secretText);
+    stranger.onIssue(SecretRegistry::secretText);
+    record Case(String assertion, String code) {}
+    var cases = List.of(
+        new Case(forger.issue("team-a", "uploader", "u", audience, Duration.ofHours(1)).token(), "AADSTS700027"),
+        new Case(stranger.issue("team-a", "uploader", "u", audience, Duration.ofHours(1)).token(), "AADSTS50166"),
+        new Case(cluster.issue("team-a", "uploader", "u", List.of("https://kubernetes.default.svc"),
+            Duration.ofHours(1)).token(), "AADSTS70021"),
+        new Case("not-a-jwt", "AADSTS50027"));
+    // an expired token from a trusted issuer: its clock two hours behind, so the 10-minute token has expired
+    var expired = new ServiceAccountTokenIssuer("https://expired.example", java.time.Clock.offset(
+        java.time.Clock.systemUTC(), Duration.ofHours(-2)));
+    expired.onIssue(SecretRegistry::secretText);
+    entra.trustIssuer("https://expired.example", expired.publicKey());
+    entra.registerFederatedClient(TENANT_B, "33333333-aaaa-4bbb-8ccc-000000000009", FederatedCredential
+        .serviceAccount("https://expired.example", "team-a", "uploader"), "ApiConnectors.ReadWrite.All");
+    Throwable expiredThrown = catchThrowable(() -> token(TokenCredentials.clientAssertion(TENANT_B,
+        "33333333-aaaa-4bbb-8ccc-000000000009", () -> expired.issue("team-a", "uploader", "u", audience,
+            Duration.ofMinutes(10)).token(), settings), GRAPH));
+    assertThat(messages(expiredThrown)).contains("AADSTS700024");
+
+    for (var c : cases) {
+      Throwable thrown = catchThrowable(() -> token(TokenCredentials.clientAssertion(TENANT_B, client,
+          c::assertion, settings), GRAPH));
+      assertThat(messages(thrown)).as(c.code()).contains(c.code());
+    }
   }
 
   @Test

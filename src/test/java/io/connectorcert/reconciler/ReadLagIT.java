@@ -106,8 +106,8 @@ class ReadLagIT {
     try (var harness = OperatorHarness.start(Map.of(OperatorConfig.UPLOAD_SETTLE_WINDOW, "3s"))) {
       var certificate = TestCertificates.generate(dir, "never-applied.contoso.com");
       var connector = harness.connector("never-applied");
-      // a 503 whose upload Graph did not apply: nothing ever shows it
-      harness.graph.failNext(Fault.serviceUnavailable().onlyFor("POST").forConnector(connector));
+      // a 500 whose upload Graph did not apply (the operator cannot know): nothing ever shows it
+      harness.graph.failNext(Fault.status(500).onlyFor("POST").forConnector(connector));
       harness.keystoreSecret("never-applied-tls", TestCertificates.pfx(certificate, LEGACY_RC2, ""));
       harness.resource("never-applied", connector, "never-applied-tls", null);
 

@@ -8,6 +8,7 @@ import static org.awaitility.Awaitility.await;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -30,9 +31,11 @@ import io.connectorcert.api.v1alpha1.Reasons;
 import io.connectorcert.config.OperatorConfig;
 import io.connectorcert.credentials.AzureSecretCredentials;
 import io.connectorcert.graph.TokenPermissions;
+import io.connectorcert.kube.ServiceAccountTokenRequests;
 import io.connectorcert.standin.RecordedRequest;
 import io.connectorcert.support.EntraStandIn;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.connectorcert.standin.Fault;
 import io.connectorcert.support.LogCapture;
 import io.connectorcert.support.OperatorHarness;
@@ -63,7 +66,8 @@ class SecretLeakIT {
     entra = EntraStandIn.start();
     harness = OperatorHarness.start(
         Map.of(OperatorConfig.AZURE_AUTHORITY_HOST, entra.authorityHost().toString()),
-        new AzureSecretCredentials(entra.httpClient(), Optional.empty()),
+        client -> new AzureSecretCredentials(entra.httpClient(), Optional.empty(),
+            new ServiceAccountTokenRequests(client, Clock.systemUTC())),
         graph -> graph.acceptTokens(token -> OperatorHarness.TOKEN.equals(token)
             || EntraStandIn.tenantOf(token) != null));
   }
@@ -151,7 +155,18 @@ class SecretLeakIT {
     rememberPem(clientCertificate.pem());
     harness.secret("leak-tenant-certificate", Map.of("tenantId", bytes(tenant),
         "clientId", bytes("0000000f-0000-0000-0000-000000000002"), "clientCertificate", clientCertificate.pem()));
-    for (var kind : List.of("secret", "certificate")) {
+    // workload identity: a ServiceAccount of the namespace, its tokens from the TokenRequest API
+    var kubernetesTokens = harness.kubernetes.serviceAccountTokens();
+    kubernetesTokens.onIssue(SecretLeakIT::remember);
+    entra.trustIssuer(kubernetesTokens.issuer(), kubernetesTokens.publicKey());
+    entra.registerFederatedClient(tenant, "0000000f-0000-0000-0000-000000000003",
+        EntraStandIn.FederatedCredential.serviceAccount(kubernetesTokens.issuer(), OperatorHarness.NAMESPACE,
+            "leak-uploader"), TokenPermissions.REQUIRED_ROLE);
+    harness.client.resource(new ServiceAccountBuilder().withNewMetadata().withName("leak-uploader")
+        .withNamespace(OperatorHarness.NAMESPACE).endMetadata().build()).create();
+    harness.secret("leak-tenant-workload", Map.of("tenantId", bytes(tenant),
+        "clientId", bytes("0000000f-0000-0000-0000-000000000003"), "serviceAccountName", bytes("leak-uploader")));
+    for (var kind : List.of("secret", "certificate", "workload")) {
       harness.graph.addConnector("conn-leak-" + kind, kind, "https://api.contoso.com/" + kind);
       harness.keystoreSecret("leak-" + kind + "-tls", TestCertificates.pfx(certificate, LEGACY_RC2, ""));
       var resource = new ApiConnectorCertificate();
@@ -166,6 +181,8 @@ class SecretLeakIT {
     harness.awaitReady("leak-ok", "True", Reasons.UPLOADED);
     harness.awaitReady("leak-secret", "True", Reasons.UPLOADED);
     harness.awaitReady("leak-certificate", "True", Reasons.UPLOADED);
+    harness.awaitReady("leak-workload", "True", Reasons.UPLOADED);
+    assertThat(harness.kubernetes.tokenRequests(OperatorHarness.NAMESPACE, "leak-uploader")).isPositive();
     harness.awaitReady("leak-wrong", "False", Reasons.WRONG_PASSWORD);
     harness.awaitReady("leak-pem", "False", Reasons.GRAPH_REJECTED);
     var reconciles = harness.reconciles.of("leak-ok");
@@ -184,7 +201,7 @@ class SecretLeakIT {
             && !line.startsWith("io.fabric8.mockwebserver"))
         .toList());
     var serialization = new KubernetesSerialization();
-    for (var name : List.of("leak-ok", "leak-wrong", "leak-pem", "leak-secret", "leak-certificate")) {
+    for (var name : List.of("leak-ok", "leak-wrong", "leak-pem", "leak-secret", "leak-certificate", "leak-workload")) {
       written.add(serialization.asJson(harness.get(name).getStatus()));
       harness.events(name).stream().map(Event::getMessage).forEach(written::add);
     }

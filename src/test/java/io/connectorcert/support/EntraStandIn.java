@@ -107,12 +107,28 @@ public final class EntraStandIn implements AutoCloseable {
 
   private record CertificateClient(X509Certificate certificate, List<String> roles) implements Client {}
 
-  private record FederatedClient(String expectedAssertion, List<String> roles) implements Client {}
+  private record FederatedClient(List<FederatedCredential> trusted, List<String> roles) implements Client {}
+
+  /**
+   * A federated identity credential on an app registration, as {@code az ad app federated-credential create} adds
+   * it: an assertion is accepted when its {@code iss} and {@code sub} equal these and its {@code aud} holds
+   * {@code audience}.
+   */
+  public record FederatedCredential(String issuer, String subject, String audience) {
+
+    /** Kubernetes workload identity: {@code system:serviceaccount:<namespace>:<name>}, api://AzureADTokenExchange. */
+    public static FederatedCredential serviceAccount(String issuer, String namespace, String name) {
+      return new FederatedCredential(issuer, "system:serviceaccount:" + namespace + ":" + name,
+          "api://AzureADTokenExchange");
+    }
+  }
 
   /** One token answer problem: HTTP status, OAuth error, AADSTS code and description. */
   private record Failure(int status, String error, int code, String description) {}
 
   private final Map<String, Map<String, Client>> tenants = new ConcurrentHashMap<>();
+  /** OIDC issuers and the key each signs with (what Entra would fetch from the issuer's discovery document). */
+  private final Map<String, PublicKey> issuers = new ConcurrentHashMap<>();
   private final Map<String, AtomicInteger> tokenRequestsByClient = new ConcurrentHashMap<>();
   private final AtomicInteger tokenRequests = new AtomicInteger();
   private final List<String> scopesRequested = new CopyOnWriteArrayList<>();
@@ -236,10 +252,27 @@ public final class EntraStandIn implements AutoCloseable {
     return this;
   }
 
-  /** Workload identity: the client assertion must equal {@code expectedAssertion} (the projected token). */
+  /**
+   * Workload identity: the client assertion must be a JWT signed by a {@link #trustIssuer trusted issuer}, unexpired,
+   * whose issuer, subject and audience match one of {@code trusted} (else AADSTS70021, as Entra answers).
+   */
   public EntraStandIn registerFederatedClient(
-      String tenant, String clientId, String expectedAssertion, String... roles) {
-    put(tenant, clientId, new FederatedClient(Objects.requireNonNull(expectedAssertion), List.of(roles)));
+      String tenant, String clientId, List<FederatedCredential> trusted, String... roles) {
+    put(tenant, clientId, new FederatedClient(List.copyOf(trusted), List.of(roles)));
+    return this;
+  }
+
+  public EntraStandIn registerFederatedClient(
+      String tenant, String clientId, FederatedCredential trusted, String... roles) {
+    return registerFederatedClient(tenant, clientId, List.of(trusted), roles);
+  }
+
+  /**
+   * An OIDC issuer (a cluster's service account issuer) and the public key its tokens verify with. Real Entra reads
+   * the key from the issuer's discovery document; assertions from any other issuer fail with AADSTS50166.
+   */
+  public EntraStandIn trustIssuer(String issuer, PublicKey signingKey) {
+    issuers.put(Objects.requireNonNull(issuer), Objects.requireNonNull(signingKey));
     return this;
   }
 
@@ -483,13 +516,7 @@ public final class EntraStandIn implements AutoCloseable {
           + " 'client_assertion' or 'client_secret'.");
     }
     if (client instanceof FederatedClient federated) {
-      if (!MessageDigest.isEqual(federated.expectedAssertion().getBytes(StandardCharsets.UTF_8),
-          assertion.getBytes(StandardCharsets.UTF_8))) {
-        return new Failure(400, "invalid_request", 70021, "No matching federated identity record found for presented"
-            + " assertion. Assertion Issuer: 'https://kubernetes.default.svc'. Please check your federated identity"
-            + " credential Subject, Audience and Issuer against the presented assertion.");
-      }
-      return null;
+      return federatedAssertionProblem(federated, assertion);
     }
     String problem = certificateAssertionProblem(((CertificateClient) client).certificate(), assertion, clientId,
         tokenEndpoint);
@@ -504,6 +531,62 @@ public final class EntraStandIn implements AutoCloseable {
     return new Failure(400, "invalid_request", 90002, "Tenant '" + tenant + "' not found. Check to make sure you have"
         + " the correct tenant ID and are signing into the correct cloud. Check with your subscription administrator,"
         + " this may happen if there are no active subscriptions for the tenant.");
+  }
+
+  /**
+   * Verifies a federated assertion (a Kubernetes service account token) the way Entra does: a JWT, signed by the key
+   * of its issuer, within its validity, and matching one of the app's federated credentials on issuer, subject and
+   * audience.
+   */
+  private Failure federatedAssertionProblem(FederatedClient client, String assertion) {
+    String[] parts = assertion.split("\\.");
+    Map<String, Object> header;
+    Map<String, Object> claims;
+    try {
+      if (parts.length != 3) {
+        throw new IllegalArgumentException("not three parts");
+      }
+      header = readJson(Base64.getUrlDecoder().decode(parts[0]));
+      claims = readJson(Base64.getUrlDecoder().decode(parts[1]));
+    } catch (IllegalArgumentException e) {
+      return new Failure(400, "invalid_request", 50027, "JWT token is invalid or malformed.");
+    }
+    Object issuer = claims.get("iss");
+    PublicKey key = issuer instanceof String name ? issuers.get(name) : null;
+    if (key == null) {
+      return new Failure(400, "invalid_request", 50166, "Request to External OIDC endpoint failed. Issuer: '"
+          + issuer + "'.");
+    }
+    try {
+      byte[] signed = (parts[0] + "." + parts[1]).getBytes(StandardCharsets.US_ASCII);
+      if (!verify(String.valueOf(header.get("alg")), key, signed, Base64.getUrlDecoder().decode(parts[2]))) {
+        return new Failure(401, "invalid_client", 700027, "Client assertion failed signature validation.");
+      }
+    } catch (IllegalArgumentException | GeneralSecurityException e) {
+      return new Failure(401, "invalid_client", 700027, "Client assertion failed signature validation.");
+    }
+    long now = Instant.now().getEpochSecond();
+    Object exp = claims.get("exp");
+    Object nbf = claims.get("nbf");
+    if (!(exp instanceof Number expiry) || expiry.longValue() <= now
+        || (nbf instanceof Number notBefore && notBefore.longValue() > now + 300)) {
+      return new Failure(400, "invalid_client", 700024, "Client assertion is not within its valid time range."
+          + " Current time: " + Instant.ofEpochSecond(now) + ", expiry time of assertion: "
+          + (exp instanceof Number e ? Instant.ofEpochSecond(e.longValue()) : "none") + ".");
+    }
+    Object subject = claims.get("sub");
+    List<String> audiences = claims.get("aud") instanceof List<?> list
+        ? list.stream().map(String::valueOf).toList()
+        : claims.get("aud") instanceof String single ? List.of(single) : List.of();
+    boolean trusted = client.trusted().stream().anyMatch(credential -> credential.issuer().equals(issuer)
+        && credential.subject().equals(subject) && audiences.contains(credential.audience()));
+    if (!trusted) {
+      return new Failure(400, "invalid_request", 70021, "No matching federated identity record found for presented"
+          + " assertion. Assertion Issuer: '" + issuer + "'. Assertion Subject: '" + subject + "'. Assertion"
+          + " Audience: '" + String.join(",", audiences) + "'. https://learn.microsoft.com/entra/workload-id/"
+          + "workload-identity-federation");
+    }
+    return null;
   }
 
   /** Verifies a certificate-signed client assertion the way Entra does; returns what is wrong, or null. */

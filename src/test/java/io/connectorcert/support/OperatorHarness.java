@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 
@@ -54,13 +55,15 @@ public final class OperatorHarness implements AutoCloseable {
   private ConnectorCertOperator operator;
   private KubernetesClient operatorClient;
 
-  private OperatorHarness(Map<String, String> env, SecretCredentials secretCredentials,
+  private OperatorHarness(Map<String, String> env, Function<KubernetesClient, SecretCredentials> secretCredentials,
       UnaryOperator<GraphStandIn.Builder> graphSettings) {
     LogCapture.attach();
     SecretRegistry.secretText(TOKEN);
-    this.secretCredentials = secretCredentials;
     kubernetes = EmbeddedKubernetes.start();
+    // every ServiceAccount token this API issues goes to the suite-wide leak scan
+    kubernetes.serviceAccountTokens().onIssue(SecretRegistry::secretText);
     client = kubernetes.client();
+    this.secretCredentials = secretCredentials.apply(client);
     graph = graphSettings.apply(GraphStandIn.builder().acceptTokens(Set.of(TOKEN))).start();
     var settings = new HashMap<>(env);
     settings.putIfAbsent(OperatorConfig.GRAPH_ENDPOINT, graph.endpoint().toString());
@@ -85,6 +88,16 @@ public final class OperatorHarness implements AutoCloseable {
   /** ... and a Graph stand-in set up by {@code graphSettings} (token checks, tenants). */
   public static OperatorHarness start(Map<String, String> env, SecretCredentials secretCredentials,
       UnaryOperator<GraphStandIn.Builder> graphSettings) {
+    return start(env, kubernetesClient -> secretCredentials, graphSettings);
+  }
+
+  /**
+   * With credentials that need this harness's Kubernetes API (ServiceAccount tokens through TokenRequest):
+   * {@code secretCredentials} gets a client of it.
+   */
+  public static OperatorHarness start(Map<String, String> env,
+      Function<KubernetesClient, SecretCredentials> secretCredentials,
+      UnaryOperator<GraphStandIn.Builder> graphSettings) {
     var harness = new OperatorHarness(env, secretCredentials, graphSettings);
     harness.startOperator();
     return harness;
@@ -92,7 +105,7 @@ public final class OperatorHarness implements AutoCloseable {
 
   /** The API and the Graph stand-in only: the test starts its own {@link #instance}s. */
   public static OperatorHarness withoutOperator(Map<String, String> env) {
-    return new OperatorHarness(env, (source, authority) -> {
+    return new OperatorHarness(env, kubernetesClient -> (source, authority) -> {
       throw new IllegalStateException("this harness has no Entra for credentials Secrets");
     }, UnaryOperator.identity());
   }

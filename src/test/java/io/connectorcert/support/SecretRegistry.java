@@ -51,7 +51,7 @@ public final class SecretRegistry {
 
   /** Keys of Secrets whose values are public: ids, names, certificates. */
   private static final Set<String> PUBLIC_KEYS = Set.of("tenantId", "clientId", "cloud", "workloadIdentity",
-      "tls.crt", "ca.crt", "note");
+      "serviceAccountName", "tls.crt", "ca.crt", "note");
 
   /** A value stored in a Secret: passwords and client secrets by text, key material as bytes. */
   public static void secretValue(String key, byte[] value) {

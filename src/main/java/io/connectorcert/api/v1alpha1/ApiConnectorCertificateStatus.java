@@ -15,7 +15,7 @@ public record ApiConnectorCertificateStatus(
     @JsonPropertyDescription("The connector as Graph last returned it.")
     ConnectorInfo connector,
     @JsonPropertyDescription("The credential the calls use: its scope (Resource, Namespace or Operator), Secret, "
-        + "tenant and client id.")
+        + "tenant and client id, and kind.")
     CredentialsInfo credentials,
     @JsonPropertyDescription("Where the calls go: cloud, Graph endpoint and API version.")
     GraphInfo graph,
@@ -66,7 +66,18 @@ public record ApiConnectorCertificateStatus(
   public record ConnectorInfo(String id, String displayName, String targetUrl) {}
 
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  public record CredentialsInfo(String scope, String secretName, String tenantId, String clientId) {}
+  public record CredentialsInfo(
+      String scope,
+      String secretName,
+      String tenantId,
+      String clientId,
+      @JsonPropertyDescription("ClientSecret, ClientCertificate, WorkloadIdentity (a ServiceAccount of this namespace) "
+          + "or SharedWorkloadIdentity (the operator's own token; legacy, allowed only by "
+          + "ALLOW_SHARED_WORKLOAD_IDENTITY=true)")
+      String kind) {
+
+    public static final String SHARED_WORKLOAD_IDENTITY = "SharedWorkloadIdentity";
+  }
 
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record GraphInfo(String cloud, String endpoint, String apiVersion) {}

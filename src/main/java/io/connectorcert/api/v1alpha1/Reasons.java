@@ -34,6 +34,8 @@ public final class Reasons {
   public static final String UPLOAD_UNCONFIRMED = "UploadUnconfirmed";
 
   // Events only
+  /** A credentials Secret uses the operator's own token (legacy workloadIdentity: "true"), allowed by the setting. */
+  public static final String SHARED_WORKLOAD_IDENTITY = "SharedWorkloadIdentity";
   /** Graph's reads still lack an upload after the settle window: uploaded again. */
   public static final String UPLOAD_NOT_VISIBLE = "UploadNotVisible";
 
