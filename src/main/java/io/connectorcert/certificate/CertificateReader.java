@@ -27,19 +27,14 @@ import java.util.List;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.bouncycastle.asn1.pkcs.ContentInfo;
-import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.openssl.PEMEncryptedKeyPair;
 import org.bouncycastle.openssl.PEMKeyPair;
 import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 import org.bouncycastle.pkcs.PKCS12PfxPdu;
-import org.bouncycastle.pkcs.PKCS12SafeBag;
-import org.bouncycastle.pkcs.PKCS12SafeBagFactory;
 import org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo;
 import org.bouncycastle.pkcs.jcajce.JcePKCS12MacCalculatorBuilderProvider;
-import org.bouncycastle.pkcs.jcajce.JcePKCSPBEInputDecryptorProviderBuilder;
 
 /**
  * Turns the bytes of a Kubernetes Secret into a validated {@link SecretCertificate}, or into a {@link Problem} a person
@@ -54,6 +49,11 @@ public final class CertificateReader {
   public static final int MAX_INPUT_BYTES = 1024 * 1024;
   /** Leaf issuers beyond this are not a chain but a bundle; uploading them would bloat every sign-up call. */
   public static final int MAX_CHAIN = 10;
+  /**
+   * A PKCS#12 whose MAC, key or certificate encryption asks for more iterations than this is refused before any key
+   * derivation (the reasoning and measurements are at {@code Pkcs12Cost.MAX_ITERATIONS}).
+   */
+  public static final int MAX_PKCS12_ITERATIONS = Pkcs12Cost.MAX_ITERATIONS;
 
   private static final Pattern PEM_CERTIFICATE =
       Pattern.compile("-----BEGIN CERTIFICATE-----[A-Za-z0-9+/=\\s]++-----END CERTIFICATE-----");
@@ -65,6 +65,10 @@ public final class CertificateReader {
   /**
    * Reads a PKCS#12 (.pfx) with the JDK's own PKCS12 keystore, so every encoding Java 17 reads is accepted: OpenSSL 3's
    * default (AES-256-CBC, PBKDF2, HMAC-SHA256), {@code -legacy} RC2-40, 3DES with a SHA-1 MAC, keytool's.
+   *
+   * <p>Before the JDK reads it, the file's structure is checked so that reading it costs well under a second of CPU:
+   * iteration counts over {@link #MAX_PKCS12_ITERATIONS} (MAC, key or certificate encryption), too many encrypted
+   * parts, or too much derivation work in total are {@link Reason#INVALID_CERTIFICATE}.
    *
    * <p>When the PKCS#12 holds several private keys, the first key entry (in file order) whose certificate belongs to
    * its key is used; the chain is that entry's chain without the leaf.
@@ -80,6 +84,11 @@ public final class CertificateReader {
       return tooLarge("the PKCS#12");
     }
     char[] pw = password == null ? new char[0] : password;
+    // iteration counts and the shape of the file, before the JDK (or BouncyCastle) derives any key
+    Pkcs12Cost.Checked checked = Pkcs12Cost.check(pkcs12, pw);
+    if (checked.problem() != null) {
+      return checked.problem();
+    }
     KeyStore store;
     try {
       store = KeyStore.getInstance("PKCS12");
@@ -100,10 +109,18 @@ public final class CertificateReader {
       return problem(Reason.INVALID_CERTIFICATE, "the data is not a readable PKCS#12 (.pfx) file");
     }
 
+    if (!checked.inspectedEverything()) {
+      // the JDK decrypted content that the check could not: key bags in it were not checked against the caps
+      return problem(Reason.INVALID_CERTIFICATE,
+          "the encrypted content of the PKCS#12 could not be checked before reading it; export it again with"
+              + " OpenSSL or keytool");
+    }
+
     try {
       boolean sawKey = false;
       for (String alias : Collections.list(store.aliases())) {
-        if (!store.isKeyEntry(alias)) {
+        // private keys only: a secret key entry is not a certificate's key, and opening it would cost a derivation
+        if (!store.entryInstanceOf(alias, KeyStore.PrivateKeyEntry.class)) {
           continue;
         }
         Key key;
@@ -144,7 +161,7 @@ public final class CertificateReader {
       return problem(Reason.INVALID_CERTIFICATE, "the PKCS#12 could not be read");
     }
     // The JDK shows certificates without a key (and unencrypted bags it cannot attribute) as an empty keystore.
-    return switch (certificatesSeenByBouncyCastle(pkcs12, pw)) {
+    return switch (checked.certificates()) {
       case SOME -> noKeyInPkcs12();
       case NONE -> problem(Reason.INVALID_CERTIFICATE, "the PKCS#12 holds neither a certificate nor a private key");
       case UNKNOWN -> problem(Reason.NO_PRIVATE_KEY, "no private key in the PKCS#12");
@@ -309,33 +326,11 @@ public final class CertificateReader {
     return false;
   }
 
-  private enum Seen { SOME, NONE, UNKNOWN }
-
-  /** Looks for certificate bags with BouncyCastle, opening encrypted content with the (already verified) password. */
-  private static Seen certificatesSeenByBouncyCastle(byte[] pkcs12, char[] password) {
-    try {
-      PKCS12PfxPdu pfx = new PKCS12PfxPdu(pkcs12);
-      var decryptors = new JcePKCSPBEInputDecryptorProviderBuilder().setProvider(BouncyCastle.PROVIDER).build(password);
-      for (ContentInfo info : pfx.getContentInfos()) {
-        PKCS12SafeBagFactory bags = info.getContentType().equals(PKCSObjectIdentifiers.encryptedData)
-            ? new PKCS12SafeBagFactory(info, decryptors)
-            : new PKCS12SafeBagFactory(info);
-        for (PKCS12SafeBag bag : bags.getSafeBags()) {
-          if (bag.getType().equals(PKCSObjectIdentifiers.certBag)) {
-            return Seen.SOME;
-          }
-        }
-      }
-      return Seen.NONE;
-    } catch (Exception e) {
-      return Seen.UNKNOWN;
-    }
-  }
-
   /**
    * Whether {@code pkcs12} is a well-formed PKCS#12 whose MAC the password does not verify. A safety net for load
    * failures the JDK does not attribute to the password (a wrong password can decrypt to garbage with valid padding);
-   * JDK 17 attributed all wrong passwords tried in the tests itself.
+   * JDK 17 attributed all wrong passwords tried in the tests itself. The MAC's iteration count was checked by
+   * {@link Pkcs12Cost} before.
    */
   private static boolean macRefusesPassword(byte[] pkcs12, char[] password) {
     try {

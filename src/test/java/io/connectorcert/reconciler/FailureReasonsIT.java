@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.ByteArrayOutputStream;
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
@@ -24,6 +25,7 @@ import io.connectorcert.api.v1alpha1.Reasons;
 import io.connectorcert.certificate.CertificateRead;
 import io.connectorcert.certificate.CertificateReader;
 import io.connectorcert.standin.Fault;
+import io.connectorcert.support.HostilePkcs12;
 import io.connectorcert.support.OperatorHarness;
 import io.connectorcert.support.TestCertificates;
 import io.fabric8.kubernetes.api.model.Event;
@@ -274,6 +276,24 @@ class FailureReasonsIT {
     harness.password("thousands-pw", "pw");
     harness.resource("thousands", connector, "thousands-tls", "thousands-pw");
     assertSettledOn("thousands", Reasons.INVALID_CERTIFICATE, connector);
+  }
+
+  /**
+   * A MAC iteration count of 2^31 - 1: without a cap, telling a wrong password from a broken file ran 2^31 PKCS#12
+   * KDF rounds in BouncyCastle, minutes of a reconcile thread at every resync. Refused from the count alone, well
+   * within the harness's 30-second wait, and the message says why.
+   */
+  @Test
+  void aPfxWithA2Pow31MacIterationCountIsRefusedQuickly() {
+    var connector = connector("maciter");
+    var hostile = HostilePkcs12.withMacIterations(TestCertificates.pfx(certificate, LEGACY_RC2, "pw"),
+        BigInteger.valueOf(Integer.MAX_VALUE));
+    harness.keystoreSecret("maciter-tls", hostile);
+    harness.password("maciter-pw", "pw");
+    harness.resource("maciter", connector, "maciter-tls", "maciter-pw");
+    var status = assertSettledOn("maciter", Reasons.INVALID_CERTIFICATE, connector);
+    assertThat(message(status)).contains("maciter-tls").contains("MAC iteration count is 2147483647")
+        .contains("over the cap of " + CertificateReader.MAX_PKCS12_ITERATIONS);
   }
 
   @Test

@@ -177,7 +177,25 @@ public final class TestCertificates {
       throw new IllegalArgumentException("keytool refuses PKCS#12 passwords shorter than 6 characters");
     }
     return cached(List.of("pfx", generated.opensslThumbprint(), encoding, password),
-        () -> makePfx(generated, encoding, password)).clone();
+        () -> makePfx(generated, encoding, password, List.of())).clone();
+  }
+
+  /**
+   * The certificate and key as a PKCS#12 in the given encoding, with {@code openssl pkcs12 -export -iter iterations}:
+   * the key's, the certificates' and the MAC's iteration counts are all {@code iterations} (OpenSSL's default is 2048).
+   * Not for {@link Encoding#KEYTOOL}, which writes its own counts.
+   */
+  public static byte[] pfxWithIterations(Generated generated, Encoding encoding, String password, int iterations) {
+    Objects.requireNonNull(generated, "generated");
+    Objects.requireNonNull(password, "password");
+    if (encoding == Encoding.KEYTOOL) {
+      throw new IllegalArgumentException("keytool writes its own iteration counts");
+    }
+    if (iterations < 1) {
+      throw new IllegalArgumentException("iterations must be at least 1");
+    }
+    return cached(List.of("pfx-iter", generated.opensslThumbprint(), encoding, password, iterations),
+        () -> makePfx(generated, encoding, password, List.of("-iter", Integer.toString(iterations)))).clone();
   }
 
   /** A PKCS#12 with the certificate(s) only, no key ({@code openssl pkcs12 -export -nokeys}, OpenSSL 3 defaults). */
@@ -334,7 +352,7 @@ public final class TestCertificates {
     return new Generated(spec.cn(), cert, key, ca, opensslThumbprint(cert));
   }
 
-  private static byte[] makePfx(Generated g, Encoding encoding, String password) {
+  private static byte[] makePfx(Generated g, Encoding encoding, String password, List<String> extra) {
     Path d = scratch();
     Path out = d.resolve("out.p12");
     List<String> cmd = new ArrayList<>(List.of("openssl", "pkcs12", "-export",
@@ -349,6 +367,7 @@ public final class TestCertificates {
       case LEGACY_3DES -> cmd.addAll(List.of("-certpbe", "PBE-SHA1-3DES", "-keypbe", "PBE-SHA1-3DES", "-macalg", "sha1"));
       case MODERN_2023 -> cmd.addAll(List.of("-keypbe", "AES-256-CBC", "-certpbe", "AES-256-CBC", "-macalg", "sha256"));
     }
+    cmd.addAll(extra);
     Path openssl = encoding == Encoding.KEYTOOL ? d.resolve("openssl.p12") : out;
     cmd.addAll(List.of("-out", openssl.toString()));
     run(cmd, password);
