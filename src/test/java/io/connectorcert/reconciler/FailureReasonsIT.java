@@ -285,7 +285,7 @@ class FailureReasonsIT {
    */
   @Test
   void aPfxWithA2Pow31MacIterationCountIsRefusedQuickly() {
-    var connector = connector("maciter");
+    var connector = harness.connector("maciter");
     var hostile = HostilePkcs12.withMacIterations(TestCertificates.pfx(certificate, LEGACY_RC2, "pw"),
         BigInteger.valueOf(Integer.MAX_VALUE));
     harness.keystoreSecret("maciter-tls", hostile);
