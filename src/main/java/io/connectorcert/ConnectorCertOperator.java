@@ -13,6 +13,7 @@ import io.connectorcert.graph.ConnectorClients;
 import io.connectorcert.reconciler.ApiConnectorCertificateReconciler;
 import io.connectorcert.reconciler.Backoff;
 import io.connectorcert.reconciler.EventRecorder;
+import io.connectorcert.reconciler.LeadershipCheck;
 import io.connectorcert.reconciler.StatusFactory;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
@@ -79,7 +80,12 @@ public final class ConnectorCertOperator implements AutoCloseable {
         new StatusFactory(clock, Backoff.standard(random::nextDouble), config.expiryWarning(),
             config.uploadSettleWindow()),
         new EventRecorder(client, clock, config.instanceName()),
-        clock);
+        clock,
+        // an upload goes out only while this replica's Lease outlasts it
+        config.leaderElection()
+            .map(l -> LeadershipCheck.lease(client, l.leaseNamespace(), l.leaseName(), config.instanceName(),
+                config.graphCallTimeout().plus(OperatorConfig.UPLOAD_PREPARATION), clock))
+            .orElse(LeadershipCheck.ALONE));
     operator.register(reconciler, o -> {
       o.withReconciliationMaxInterval(config.resyncInterval());
       if (config.watchesAllNamespaces()) {

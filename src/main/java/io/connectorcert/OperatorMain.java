@@ -1,7 +1,6 @@
 package io.connectorcert;
 
 import java.time.Clock;
-import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 
 import org.slf4j.Logger;
@@ -27,11 +26,6 @@ import io.javaoperatorsdk.operator.api.monitoring.Metrics;
 public final class OperatorMain {
 
   private static final Logger log = LoggerFactory.getLogger(OperatorMain.class);
-  /**
-   * Shorter than a Lease (15 s): an upload cut off by a lost leadership or a restart has either been applied or
-   * abandoned by the time another replica reads the connector.
-   */
-  static final Duration GRAPH_CALL_TIMEOUT = Duration.ofSeconds(10);
 
   private OperatorMain() {}
 
@@ -67,7 +61,7 @@ public final class OperatorMain {
     var graph = new GraphClients(operatorCredential,
         new AzureSecretCredentials(null, config.federatedTokenFile(),
             new ServiceAccountTokenRequests(tokenRequestClient, Clock.systemUTC())),
-        GRAPH_CALL_TIMEOUT, GraphTraffic.of(config.graphMaxConcurrency(), config.graphRateLimit()));
+        config.graphCallTimeout(), GraphTraffic.of(config.graphMaxConcurrency(), config.graphRateLimit()));
     if (config.allowSharedWorkloadIdentity()) {
       log.warn("{}=true: credentials Secrets with workloadIdentity: \"true\" get the operator's own identity, in "
           + "every namespace; move them to serviceAccountName", OperatorConfig.ALLOW_SHARED_WORKLOAD_IDENTITY);

@@ -36,7 +36,18 @@ public record OperatorConfig(
     double graphRateLimit,
     Duration expiryWarning,
     Duration uploadSettleWindow,
-    boolean allowSharedWorkloadIdentity) {
+    boolean allowSharedWorkloadIdentity,
+    Duration graphCallTimeout) {
+
+  /**
+   * The longest a reconcile takes between deciding to upload and its upload ending, besides its Graph calls: the
+   * PKCS#12 encoding (bounded: {@code certificate/} caps its cost) and the status write that records the attempt.
+   */
+  public static final Duration UPLOAD_PREPARATION = Duration.ofSeconds(1);
+
+  public OperatorConfig {
+    leaderElection.ifPresent(settings -> checkLeaseOutlastsAnUpload(settings, graphCallTimeout));
+  }
 
   public static final String GRAPH_CLOUD = "GRAPH_CLOUD";
   public static final String GRAPH_ENDPOINT = "GRAPH_ENDPOINT";
@@ -66,6 +77,11 @@ public record OperatorConfig(
    * token, which every namespace can name. Off by default (issue 12).
    */
   public static final String ALLOW_SHARED_WORKLOAD_IDENTITY = "ALLOW_SHARED_WORKLOAD_IDENTITY";
+  /** The longest one Graph call may take, connect to last byte (waiting for a traffic permit is not part of it). */
+  public static final String GRAPH_CALL_TIMEOUT = "GRAPH_CALL_TIMEOUT";
+  public static final String LEADER_ELECTION_LEASE_DURATION = "LEADER_ELECTION_LEASE_DURATION";
+  public static final String LEADER_ELECTION_RENEW_DEADLINE = "LEADER_ELECTION_RENEW_DEADLINE";
+  public static final String LEADER_ELECTION_RETRY_PERIOD = "LEADER_ELECTION_RETRY_PERIOD";
 
   private static final Set<String> LOOPBACK = Set.of("localhost", "127.0.0.1", "[::1]");
   private static final Pattern SHORT_DURATION = Pattern.compile("^(\\d+)(ms|s|m|h|d)$");
@@ -73,14 +89,20 @@ public record OperatorConfig(
   private static final Pattern DNS_SUBDOMAIN = Pattern.compile("^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$");
 
   /**
-   * Leader election on a coordination.k8s.io Lease: only the holder reconciles. The timings are JOSDK's defaults
-   * (lease 15 s, renew deadline 10 s, retry 2 s); tests shorten them with {@link #withTimings}.
+   * Leader election on a coordination.k8s.io Lease: only the holder reconciles. Lease 40 s, renew deadline 10 s,
+   * retry 2 s by default: longer than JOSDK's 15 s lease, because a replica that has lost the Lease learns it only at
+   * its renew deadline and may still finish an upload it had started, so the Lease must outlast the renew deadline
+   * plus a whole upload (see {@link #checkLeaseOutlastsAnUpload}). Tests shorten them with {@link #withTimings}.
    */
   public record LeaderElection(String leaseName, String leaseNamespace, Duration leaseDuration,
       Duration renewDeadline, Duration retryPeriod) {
 
+    public static final Duration DEFAULT_LEASE_DURATION = Duration.ofSeconds(40);
+    public static final Duration DEFAULT_RENEW_DEADLINE = Duration.ofSeconds(10);
+    public static final Duration DEFAULT_RETRY_PERIOD = Duration.ofSeconds(2);
+
     public LeaderElection(String leaseName, String leaseNamespace) {
-      this(leaseName, leaseNamespace, Duration.ofSeconds(15), Duration.ofSeconds(10), Duration.ofSeconds(2));
+      this(leaseName, leaseNamespace, DEFAULT_LEASE_DURATION, DEFAULT_RENEW_DEADLINE, DEFAULT_RETRY_PERIOD);
     }
 
     public LeaderElection withTimings(Duration leaseDuration, Duration renewDeadline, Duration retryPeriod) {
@@ -116,7 +138,28 @@ public record OperatorConfig(
   public OperatorConfig withLeaderElection(Optional<LeaderElection> settings) {
     return new OperatorConfig(cloud, graphEndpointOverride, authorityHostOverride, graphApiVersion, federatedTokenFile,
         watchNamespaces, resyncInterval, httpPort, instanceName, settings, shutdownTimeout, secretLabelSelector,
-        graphMaxConcurrency, graphRateLimit, expiryWarning, uploadSettleWindow, allowSharedWorkloadIdentity);
+        graphMaxConcurrency, graphRateLimit, expiryWarning, uploadSettleWindow, allowSharedWorkloadIdentity,
+        graphCallTimeout);
+  }
+
+  /**
+   * A replica that has lost the Lease may go on for its renew deadline before it knows, and an upload it started
+   * just before then (read, encode, post, each within its call timeout) may land later still. The next leader may
+   * start when the Lease expires: refuse timings where that can come first.
+   */
+  static void checkLeaseOutlastsAnUpload(LeaderElection settings, Duration graphCallTimeout) {
+    var worstCase = settings.renewDeadline().plus(graphCallTimeout.multipliedBy(2)).plus(UPLOAD_PREPARATION);
+    if (settings.leaseDuration().compareTo(worstCase) <= 0) {
+      throw new InvalidConfigException(LEADER_ELECTION_LEASE_DURATION + "=" + settings.leaseDuration().toSeconds()
+          + "s must be longer than " + LEADER_ELECTION_RENEW_DEADLINE + " (" + settings.renewDeadline().toSeconds()
+          + "s) + a read and an upload of " + GRAPH_CALL_TIMEOUT + " (" + graphCallTimeout.toMillis()
+          + " ms each) + " + UPLOAD_PREPARATION.toSeconds() + "s to prepare the upload = " + worstCase.toMillis()
+          + " ms: a replica that lost the Lease could still be uploading when the next leader starts");
+    }
+    if (settings.retryPeriod().compareTo(settings.renewDeadline()) >= 0) {
+      throw new InvalidConfigException(LEADER_ELECTION_RETRY_PERIOD + " must be shorter than "
+          + LEADER_ELECTION_RENEW_DEADLINE);
+    }
   }
 
   public boolean watchesAllNamespaces() {
@@ -145,7 +188,8 @@ public record OperatorConfig(
         positiveNumber(GRAPH_RATE_LIMIT, env.getOrDefault(GRAPH_RATE_LIMIT, ""), 10, false),
         duration(EXPIRY_WARNING, env.getOrDefault(EXPIRY_WARNING, ""), Duration.ofDays(14)),
         duration(UPLOAD_SETTLE_WINDOW, env.getOrDefault(UPLOAD_SETTLE_WINDOW, ""), Duration.ofMinutes(5)),
-        flag(ALLOW_SHARED_WORKLOAD_IDENTITY, env.getOrDefault(ALLOW_SHARED_WORKLOAD_IDENTITY, "")));
+        flag(ALLOW_SHARED_WORKLOAD_IDENTITY, env.getOrDefault(ALLOW_SHARED_WORKLOAD_IDENTITY, "")),
+        duration(GRAPH_CALL_TIMEOUT, env.getOrDefault(GRAPH_CALL_TIMEOUT, ""), Duration.ofSeconds(10)));
   }
 
   static boolean flag(String variable, String value) {
@@ -183,7 +227,13 @@ public record OperatorConfig(
       throw new InvalidConfigException(LEADER_ELECTION_NAMESPACE + " is not set (nor " + POD_NAMESPACE
           + "): LEADER_ELECTION=true needs the namespace of its Lease");
     }
-    return Optional.of(new LeaderElection(leaseName, namespace));
+    return Optional.of(new LeaderElection(leaseName, namespace,
+        duration(LEADER_ELECTION_LEASE_DURATION, env.getOrDefault(LEADER_ELECTION_LEASE_DURATION, ""),
+            LeaderElection.DEFAULT_LEASE_DURATION),
+        duration(LEADER_ELECTION_RENEW_DEADLINE, env.getOrDefault(LEADER_ELECTION_RENEW_DEADLINE, ""),
+            LeaderElection.DEFAULT_RENEW_DEADLINE),
+        duration(LEADER_ELECTION_RETRY_PERIOD, env.getOrDefault(LEADER_ELECTION_RETRY_PERIOD, ""),
+            LeaderElection.DEFAULT_RETRY_PERIOD)));
   }
 
   static Optional<String> labelSelector(String value) {

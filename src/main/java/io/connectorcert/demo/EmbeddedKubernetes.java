@@ -90,6 +90,11 @@ public final class EmbeddedKubernetes implements AutoCloseable {
     return client;
   }
 
+  /** The loopback port it serves on. */
+  public int port() {
+    return server.getPort();
+  }
+
   public String url() {
     return client.getConfiguration().getMasterUrl();
   }

@@ -52,17 +52,19 @@ public class ApiConnectorCertificateReconciler implements Reconciler<ApiConnecto
   private final StatusFactory statusFactory;
   private final EventRecorder events;
   private final Clock clock;
+  private final LeadershipCheck leadership;
   /** The register of who keeps which connector; made with the event sources. */
   private ConnectorClaims claims;
 
   public ApiConnectorCertificateReconciler(ConnectorClients clients, OperatorConfig config, B2cPkcs12Encoder encoder,
-      StatusFactory statusFactory, EventRecorder events, Clock clock) {
+      StatusFactory statusFactory, EventRecorder events, Clock clock, LeadershipCheck leadership) {
     this.clients = clients;
     this.config = config;
     this.encoder = encoder;
     this.statusFactory = statusFactory;
     this.events = events;
     this.clock = clock;
+    this.leadership = leadership;
   }
 
   @Override
@@ -173,6 +175,11 @@ public class ApiConnectorCertificateReconciler implements Reconciler<ApiConnecto
             pending.time());
         return new Synced(new Outcome.Settling(certificate, connector, pending), pending);
       }
+      // a replica that may have lost the Lease (or cannot tell) sends nothing: the next leader reads and decides
+      leadership.refusal().ifPresent(why -> {
+        throw new IllegalStateException("Not uploading certificate " + thumbprint + " to connector " + connectorId
+            + ": " + why);
+      });
       var attempt = new PendingUpload(connectorId, thumbprint, StatusFactory.format(now), false);
       recordAttempt.accept(attempt);
       log.info("Connector {} lacks certificate {}: uploading it", connectorId, thumbprint);

@@ -131,7 +131,7 @@ class OperatorConfigTest {
     var election = on.leaderElection().orElseThrow();
     assertThat(election.leaseName()).isEqualTo("connector-cert-operator");
     assertThat(election.leaseNamespace()).isEqualTo("connector-cert-system");
-    assertThat(election.leaseDuration()).isEqualTo(Duration.ofSeconds(15));
+    assertThat(election.leaseDuration()).isEqualTo(Duration.ofSeconds(40));
     assertThat(election.renewDeadline()).isEqualTo(Duration.ofSeconds(10));
     assertThat(election.retryPeriod()).isEqualTo(Duration.ofSeconds(2));
     assertThat(on.instanceName()).isEqualTo("connector-cert-operator-7d9f-abcde");
@@ -177,5 +177,24 @@ class OperatorConfigTest {
     assertThat(allowed.withLeaderElection(java.util.Optional.empty()).allowSharedWorkloadIdentity()).isTrue();
     assertThatThrownBy(() -> OperatorConfig.fromEnvironment(Map.of("ALLOW_SHARED_WORKLOAD_IDENTITY", "yes")))
         .hasMessage("ALLOW_SHARED_WORKLOAD_IDENTITY=yes: expected true or false");
+  }
+
+  @Test
+  void aLeaseThatAnUploadByALeaderThatLostItCouldOutlastIsRefusedNamingTheSettings() {
+    var env = Map.of("LEADER_ELECTION", "true", "POD_NAMESPACE", "ops", "LEADER_ELECTION_LEASE_DURATION", "15s");
+    assertThatThrownBy(() -> OperatorConfig.fromEnvironment(env))
+        .isInstanceOf(OperatorConfig.InvalidConfigException.class)
+        .hasMessageContaining("LEADER_ELECTION_LEASE_DURATION=15s")
+        .hasMessageContaining("LEADER_ELECTION_RENEW_DEADLINE")
+        .hasMessageContaining("GRAPH_CALL_TIMEOUT")
+        .hasMessageContaining("31000 ms");
+    var shorterCalls = new java.util.HashMap<>(env);
+    shorterCalls.put("GRAPH_CALL_TIMEOUT", "1s");
+    var config = OperatorConfig.fromEnvironment(shorterCalls);
+    assertThat(config.leaderElection().orElseThrow().leaseDuration()).isEqualTo(Duration.ofSeconds(15));
+    assertThat(config.graphCallTimeout()).isEqualTo(Duration.ofSeconds(1));
+    // without leader election there is no Lease to outlast
+    assertThat(OperatorConfig.fromEnvironment(Map.of("GRAPH_CALL_TIMEOUT", "60s")).graphCallTimeout())
+        .isEqualTo(Duration.ofMinutes(1));
   }
 }

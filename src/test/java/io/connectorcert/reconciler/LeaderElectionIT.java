@@ -15,6 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 import io.connectorcert.api.v1alpha1.Reasons;
 import io.connectorcert.config.OperatorConfig;
+import io.connectorcert.standin.Fault;
+import io.connectorcert.support.CuttableProxy;
 import io.connectorcert.support.OperatorHarness;
 import io.connectorcert.support.TestCertificates;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
@@ -50,9 +52,12 @@ class LeaderElectionIT {
     env.put(OperatorConfig.POD_NAMESPACE, OperatorHarness.NAMESPACE);
     env.put(OperatorConfig.HOSTNAME, name);
     env.put(OperatorConfig.SHUTDOWN_TIMEOUT, "5s");
-    var config = OperatorConfig.fromEnvironment(env);
-    return config.withLeaderElection(config.leaderElection()
-        .map(l -> l.withTimings(Duration.ofSeconds(3), Duration.ofSeconds(2), Duration.ofMillis(500))));
+    // short, and still safe: renew deadline 2 s + a read and an upload of 2 s each + 1 s < 8 s of Lease
+    env.put(OperatorConfig.GRAPH_CALL_TIMEOUT, "2s");
+    env.put(OperatorConfig.LEADER_ELECTION_LEASE_DURATION, "8s");
+    env.put(OperatorConfig.LEADER_ELECTION_RENEW_DEADLINE, "2s");
+    env.put(OperatorConfig.LEADER_ELECTION_RETRY_PERIOD, "500ms");
+    return OperatorConfig.fromEnvironment(env);
   }
 
   static String holder() {
@@ -110,6 +115,44 @@ class LeaderElectionIT {
       // stopping is not losing: neither replica ran its leadership-lost action
       assertThat(a.leadershipLost().get()).isZero();
       assertThat(b.leadershipLost().get()).isZero();
+    }
+  }
+
+  /**
+   * Leadership overlaps: the leader is cut off from the API server in the middle of an upload (Graph applies it
+   * slowly) but still reaches Graph, and Graph's reads lag the upload. The next leader finds the attempt in the status
+   * and does not post the certificate again; the old one, which does not know yet that it lost the Lease, sends
+   * nothing more.
+   */
+  @Test
+  void aLeaderCutOffFromTheApiServerInTheMiddleOfAnUploadCausesNoDuplicate() {
+    var certificate = TestCertificates.generate(dir, "overlap.contoso.com");
+    var connector = "conn-overlap";
+    harness.graph.addConnector(connector, "overlap", "https://api.contoso.com/overlap");
+    harness.graph.setReadLag(connector, Duration.ofSeconds(10));
+    harness.graph.failNext(Fault.delay(Duration.ofSeconds(3)).onlyFor("POST").forConnector(connector));
+
+    try (var toA = new CuttableProxy(harness.kubernetes.port()); var toB = new CuttableProxy(harness.kubernetes.port());
+        var a = harness.instanceThrough(toA, replica("overlap-a"))) {
+      await().atMost(Duration.ofSeconds(20)).until(() -> "overlap-a".equals(holder()));
+      try (var b = harness.instanceThrough(toB, replica("overlap-b"))) {
+        await().atMost(Duration.ofSeconds(15)).until(() -> b.operator().ready());
+
+        harness.keystoreSecret("overlap-tls", TestCertificates.pfx(certificate,
+            TestCertificates.Encoding.LEGACY_RC2, ""));
+        harness.resource("overlap", connector, "overlap-tls", null);
+        // a has recorded the attempt and is posting (Graph takes 3 s): cut it off from the API server
+        harness.awaitStatus("overlap", s -> s.pendingUpload() != null);
+        toA.cut();
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> "overlap-b".equals(holder()));
+        var status = harness.awaitReady("overlap", "True", Reasons.UPLOADED);
+        assertThat(status.pendingUpload()).isNull();
+        assertThat(b.reconciles().of("overlap")).isPositive();
+        assertThat(a.leadershipLost().get()).as("a lost the Lease while running").isPositive();
+        assertThat(posts(connector)).as("POSTs that reached Graph").isEqualTo(1);
+        assertThat(harness.graph.uploads(connector)).isEqualTo(1);
+      }
     }
   }
 }

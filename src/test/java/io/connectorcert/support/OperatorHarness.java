@@ -112,9 +112,28 @@ public final class OperatorHarness implements AutoCloseable {
 
   /** One more operator process (a replica) against the same API and Graph, with its own client and counter. */
   public Instance instance(OperatorConfig instanceConfig) {
-    var instanceGraph = new GraphClients(credential, secretCredentials, Duration.ofSeconds(10),
+    var instanceGraph = new GraphClients(credential, secretCredentials, instanceConfig.graphCallTimeout(),
         GraphTraffic.of(instanceConfig.graphMaxConcurrency(), instanceConfig.graphRateLimit()));
     var instanceClient = kubernetes.newClient();
+    var counter = new ReconcileCounter();
+    var lost = new AtomicInteger();
+    var started = ConnectorCertOperator.start(instanceClient, instanceGraph, instanceConfig, Clock.systemUTC(),
+        counter, lost::incrementAndGet);
+    return new Instance(instanceConfig.instanceName(), started, counter, lost, instanceGraph, instanceClient);
+  }
+
+  /**
+   * A replica that reaches the API through {@code proxy} (which a test can cut, as a network partition would) and
+   * Graph directly.
+   */
+  public Instance instanceThrough(CuttableProxy proxy, OperatorConfig instanceConfig) {
+    var viaProxy = new io.fabric8.kubernetes.client.ConfigBuilder(kubernetes.client().getConfiguration())
+        .withMasterUrl("http://127.0.0.1:" + proxy.port() + "/")
+        .withRequestRetryBackoffLimit(1)
+        .build();
+    var instanceClient = new io.fabric8.kubernetes.client.KubernetesClientBuilder().withConfig(viaProxy).build();
+    var instanceGraph = new GraphClients(credential, secretCredentials, instanceConfig.graphCallTimeout(),
+        GraphTraffic.of(instanceConfig.graphMaxConcurrency(), instanceConfig.graphRateLimit()));
     var counter = new ReconcileCounter();
     var lost = new AtomicInteger();
     var started = ConnectorCertOperator.start(instanceClient, instanceGraph, instanceConfig, Clock.systemUTC(),
@@ -139,7 +158,7 @@ public final class OperatorHarness implements AutoCloseable {
   }
 
   public synchronized void startOperator() {
-    graphClients = new GraphClients(credential, secretCredentials, Duration.ofSeconds(10),
+    graphClients = new GraphClients(credential, secretCredentials, config.graphCallTimeout(),
         GraphTraffic.of(config.graphMaxConcurrency(), config.graphRateLimit()));
     operatorClient = kubernetes.newClient();
     operator = ConnectorCertOperator.start(operatorClient, graphClients, config, Clock.systemUTC(), reconciles);
