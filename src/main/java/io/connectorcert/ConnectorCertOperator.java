@@ -10,6 +10,7 @@ import org.slf4j.LoggerFactory;
 import io.connectorcert.certificate.B2cPkcs12Encoder;
 import io.connectorcert.config.OperatorConfig;
 import io.connectorcert.graph.ConnectorClients;
+import io.connectorcert.kube.SecretContents;
 import io.connectorcert.reconciler.ApiConnectorCertificateReconciler;
 import io.connectorcert.reconciler.Backoff;
 import io.connectorcert.reconciler.EventRecorder;
@@ -28,6 +29,11 @@ import io.javaoperatorsdk.operator.api.monitoring.Metrics;
 public final class ConnectorCertOperator implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(ConnectorCertOperator.class);
+  /**
+   * The data of this many named Secrets stays in memory (a resource names up to four: certificate, password,
+   * credentials, the namespace's default credentials); beyond it the least recently used is read again when needed.
+   */
+  private static final int NAMED_SECRETS_HELD = 4096;
 
   private final Operator operator;
   /** Set before stopping: leadership given up by a shutdown is not leadership lost. */
@@ -85,7 +91,8 @@ public final class ConnectorCertOperator implements AutoCloseable {
         config.leaderElection()
             .map(l -> LeadershipCheck.lease(client, l.leaseNamespace(), l.leaseName(), config.instanceName(),
                 config.graphCallTimeout().plus(OperatorConfig.UPLOAD_PREPARATION), clock))
-            .orElse(LeadershipCheck.ALONE));
+            .orElse(LeadershipCheck.ALONE),
+        new SecretContents(client, NAMED_SECRETS_HELD));
     operator.register(reconciler, o -> {
       o.withReconciliationMaxInterval(config.resyncInterval());
       if (config.watchesAllNamespaces()) {

@@ -25,6 +25,7 @@ import io.connectorcert.graph.ConnectorCertificateClient;
 import io.connectorcert.graph.ConnectorClients;
 import io.connectorcert.graph.GraphFailure;
 import io.connectorcert.graph.GraphTraffic;
+import io.connectorcert.kube.SecretContents;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -34,6 +35,7 @@ import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.TransformingItemStore;
 
 /**
  * One reconcile: find the certificate the Secret holds, make sure the connector holds it (read first, upload only
@@ -53,11 +55,13 @@ public class ApiConnectorCertificateReconciler implements Reconciler<ApiConnecto
   private final EventRecorder events;
   private final Clock clock;
   private final LeadershipCheck leadership;
+  private final SecretContents secretContents;
   /** The register of who keeps which connector; made with the event sources. */
   private ConnectorClaims claims;
 
   public ApiConnectorCertificateReconciler(ConnectorClients clients, OperatorConfig config, B2cPkcs12Encoder encoder,
-      StatusFactory statusFactory, EventRecorder events, Clock clock, LeadershipCheck leadership) {
+      StatusFactory statusFactory, EventRecorder events, Clock clock, LeadershipCheck leadership,
+      SecretContents secretContents) {
     this.clients = clients;
     this.config = config;
     this.encoder = encoder;
@@ -65,6 +69,7 @@ public class ApiConnectorCertificateReconciler implements Reconciler<ApiConnecto
     this.events = events;
     this.clock = clock;
     this.leadership = leadership;
+    this.secretContents = secretContents;
   }
 
   @Override
@@ -75,7 +80,9 @@ public class ApiConnectorCertificateReconciler implements Reconciler<ApiConnecto
     var secrets = InformerEventSourceConfiguration.from(Secret.class, ApiConnectorCertificate.class)
         .withSecondaryToPrimaryMapper(secret -> SecretMappers.secretToResources(primaries, secret))
         .withPrimaryToSecondaryMapper(SecretMappers::resourceToSecrets)
-        .withNamespacesInheritedFromController();
+        .withNamespacesInheritedFromController()
+        // every watched Secret's metadata only: unrelated Secrets cost no memory for their data
+        .withItemStore(new TransformingItemStore<>(SecretContents.METADATA_ONLY));
     // SECRET_LABEL_SELECTOR: cache only the labelled Secrets (an unlabelled one reads as missing)
     config.secretLabelSelector().ifPresent(secrets::withLabelSelector);
     claims = ConnectorClaims.create(context);
@@ -233,12 +240,14 @@ public class ApiConnectorCertificateReconciler implements Reconciler<ApiConnecto
         pending, s.failedAttempts(), s.nextRetryTime(), s.conditions());
   }
 
-  private static Optional<Secret> secret(Context<ApiConnectorCertificate> context, String name) {
+  /** A Secret the resource names, whole: its metadata from the informer, its data as of that version. */
+  private Optional<Secret> secret(Context<ApiConnectorCertificate> context, String name) {
     if (name == null) {
       return Optional.empty();
     }
     return context.getSecondaryResourcesAsStream(Secret.class)
         .filter(s -> name.equals(s.getMetadata().getName()))
-        .findFirst();
+        .findFirst()
+        .flatMap(secretContents::whole);
   }
 }
