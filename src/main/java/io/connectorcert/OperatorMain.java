@@ -58,7 +58,7 @@ public final class OperatorMain {
     // credentials Secrets (per resource, per namespace) become credentials of their own, built on first use
     var graph = new GraphClients(operatorCredential,
         new AzureSecretCredentials(null, config.federatedTokenFile()), GRAPH_CALL_TIMEOUT,
-        GraphTraffic.of(config.graphMaxConcurrency(), config.graphRateLimit()));
+        GraphTraffic.of(config.graphMaxConcurrency(), config.graphBudget()));
     var client = new KubernetesClientBuilder().build();
 
     var target = config.defaultTarget();

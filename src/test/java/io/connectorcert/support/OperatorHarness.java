@@ -100,7 +100,7 @@ public final class OperatorHarness implements AutoCloseable {
   /** One more operator process (a replica) against the same API and Graph, with its own client and counter. */
   public Instance instance(OperatorConfig instanceConfig) {
     var instanceGraph = new GraphClients(credential, secretCredentials, Duration.ofSeconds(10),
-        GraphTraffic.of(instanceConfig.graphMaxConcurrency(), instanceConfig.graphRateLimit()));
+        GraphTraffic.of(instanceConfig.graphMaxConcurrency(), instanceConfig.graphBudget()));
     var instanceClient = kubernetes.newClient();
     var counter = new ReconcileCounter();
     var lost = new AtomicInteger();
@@ -127,7 +127,7 @@ public final class OperatorHarness implements AutoCloseable {
 
   public synchronized void startOperator() {
     graphClients = new GraphClients(credential, secretCredentials, Duration.ofSeconds(10),
-        GraphTraffic.of(config.graphMaxConcurrency(), config.graphRateLimit()));
+        GraphTraffic.of(config.graphMaxConcurrency(), config.graphBudget()));
     operatorClient = kubernetes.newClient();
     operator = ConnectorCertOperator.start(operatorClient, graphClients, config, Clock.systemUTC(), reconciles);
   }
