@@ -95,8 +95,24 @@ public final class ThroughputBench {
       }
       var lastRead = reads.stream().map(RecordedRequest::time).max(Instant::compareTo).orElseThrow().plus(latency);
       var readsTook = Duration.between(restarted, lastRead);
+      // then until the operator is quiet (nothing sent for 3 s): every read the restart causes
+      var quietSince = Instant.now();
+      var seenCount = harness.graph.requests().size();
+      while (Duration.between(quietSince, Instant.now()).toSeconds() < 3) {
+        Thread.sleep(200);
+        var count = harness.graph.requests().size();
+        if (count != seenCount) {
+          seenCount = count;
+          quietSince = Instant.now();
+        }
+      }
       var afterRestart = harness.graph.requests();
       var restartRequests = afterRestart.subList(requestsBefore, afterRestart.size());
+      var perConnector = new java.util.TreeMap<Long, Long>(restartRequests.stream().filter(r -> "GET".equals(r.method()))
+          .collect(java.util.stream.Collectors.groupingBy(RecordedRequest::path, java.util.stream.Collectors.counting()))
+          .values().stream().collect(java.util.stream.Collectors.groupingBy(n -> n, java.util.stream.Collectors.counting())));
+      var lastRestartRead = restartRequests.stream().map(RecordedRequest::time).max(Instant::compareTo).orElseThrow()
+          .plus(latency);
       var bound = Duration.ofMillis((long) (1.5 * resources * latencyMs / concurrency));
 
       // 2. renewals written at once
@@ -147,6 +163,8 @@ public final class ThroughputBench {
       System.out.printf("| restart: Graph requests (non-200) / peak requests in any 1 s | %d (%d) / %d |%n",
           restartRequests.size(), restartRequests.stream().filter(r -> r.status() != 200).count(),
           RequestRate.peakPerSecond(restartRequests));
+      System.out.printf("| restart: connectors by reads (reads: connectors) / last read of the restart after | %s /"
+          + " %.1f s |%n", perConnector, Duration.between(restarted, lastRestartRead).toMillis() / 1000.0);
       System.out.printf("| %d renewals written at once (writing took %.1f s): reached status | %d/%d |%n", renewals,
           renewalsWritten.toMillis() / 1000.0, latencies.size(), renewals);
       if (!latencies.isEmpty()) {
