@@ -13,7 +13,6 @@ import io.connectorcert.api.v1alpha1.Reasons;
 import io.connectorcert.config.OperatorConfig;
 import io.connectorcert.demo.DemoCertificates;
 import io.connectorcert.support.OperatorHarness;
-import io.connectorcert.support.RequestRate;
 
 /** The operator's own budget queues calls; the queue is never reported as Graph being unavailable. */
 class GraphTrafficIT {
@@ -52,8 +51,10 @@ class GraphTrafficIT {
         assertThat(status.failedAttempts()).isNull();
         assertThat(harness.events("queued-" + i)).noneMatch(e -> Reasons.GRAPH_UNAVAILABLE.equals(e.getReason()));
       }
-      assertThat(harness.graph.requests()).allSatisfy(r -> assertThat(r.status()).isEqualTo(200));
-      assertThat(RequestRate.peakPerSecond(harness.graph.requests())).isLessThanOrEqualTo(RATE + 1);
+      // the rate itself is GraphTrafficTest's (on a fake clock): arrival times at the stand-in bunch whenever this
+      // shared machine stalls the operator's threads between permit and send
+      assertThat(harness.graph.requests()).hasSize(2 * RESOURCES)
+          .allSatisfy(r -> assertThat(r.status()).isEqualTo(200));
     }
   }
 }
