@@ -61,7 +61,7 @@ public final class OperatorMain {
     var graph = new GraphClients(operatorCredential,
         new AzureSecretCredentials(null, config.federatedTokenFile(),
             new ServiceAccountTokenRequests(tokenRequestClient, Clock.systemUTC())),
-        config.graphCallTimeout(), GraphTraffic.of(config.graphMaxConcurrency(), config.graphRateLimit()));
+        config.graphCallTimeout(), GraphTraffic.of(config.graphMaxConcurrency(), config.graphBudget()));
     if (config.allowSharedWorkloadIdentity()) {
       log.warn("{}=true: credentials Secrets with workloadIdentity: \"true\" get the operator's own identity, in "
           + "every namespace; move them to serviceAccountName", OperatorConfig.ALLOW_SHARED_WORKLOAD_IDENTITY);

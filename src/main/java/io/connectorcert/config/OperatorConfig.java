@@ -14,6 +14,7 @@ import java.util.stream.Collectors;
 import io.connectorcert.credentials.Cloud;
 import io.connectorcert.credentials.GraphTarget;
 import io.connectorcert.graph.GraphConnectorCertificateClient;
+import io.connectorcert.graph.GraphTraffic;
 
 /**
  * The operator's settings, read once at start-up from the environment. Anything wrong fails fast with one line that
@@ -37,7 +38,8 @@ public record OperatorConfig(
     Duration expiryWarning,
     Duration uploadSettleWindow,
     boolean allowSharedWorkloadIdentity,
-    Duration graphCallTimeout) {
+    Duration graphCallTimeout,
+    double graphWriteRateLimit) {
 
   /**
    * The longest a reconcile takes between deciding to upload and its upload ending, besides its Graph calls: the
@@ -58,7 +60,23 @@ public record OperatorConfig(
   public static final String RESYNC_INTERVAL = "RESYNC_INTERVAL";
   public static final String HTTP_PORT = "HTTP_PORT";
   public static final String GRAPH_MAX_CONCURRENCY = "GRAPH_MAX_CONCURRENCY";
+  /**
+   * Graph requests started per second, per (cloud, tenant, application). Graph's identity and access throttling
+   * (learn.microsoft.com/graph/throttling-limits, "Identity and access service limits") gives each
+   * application+tenant pair a budget of 3,500 ResourceUnits per 10 s in a tenant under 50 users (5,000 for 50 to
+   * 500 users, 8,000 above), and a GET or POST on an identity path it does not list (identity/apiConnectors is not
+   * listed) costs 1. The default, 175/s, is half of the smallest budget: room for the application's other calls
+   * and for Graph throttling early under load.
+   */
   public static final String GRAPH_RATE_LIMIT = "GRAPH_RATE_LIMIT";
+  public static final double DEFAULT_GRAPH_RATE_LIMIT = 175;
+  /**
+   * Graph writes (uploads) per second, per (cloud, tenant, application), with a burst of 150 s of it. Graph's write
+   * quota per application+tenant pair is 3,000 per 2 minutes 30 seconds (same page; a POST costs 1 write); the
+   * default, 5/s with a burst of 750, sends at most 1,500 in any 150 s: half of it.
+   */
+  public static final String GRAPH_WRITE_RATE_LIMIT = "GRAPH_WRITE_RATE_LIMIT";
+  public static final double DEFAULT_GRAPH_WRITE_RATE_LIMIT = 5;
   /** Set by Kubernetes to the pod name; names this replica in Events. */
   public static final String HOSTNAME = "HOSTNAME";
   public static final String LEADER_ELECTION = "LEADER_ELECTION";
@@ -139,7 +157,12 @@ public record OperatorConfig(
     return new OperatorConfig(cloud, graphEndpointOverride, authorityHostOverride, graphApiVersion, federatedTokenFile,
         watchNamespaces, resyncInterval, httpPort, instanceName, settings, shutdownTimeout, secretLabelSelector,
         graphMaxConcurrency, graphRateLimit, expiryWarning, uploadSettleWindow, allowSharedWorkloadIdentity,
-        graphCallTimeout);
+        graphCallTimeout, graphWriteRateLimit);
+  }
+
+  /** The Graph budget of each (cloud, tenant, application): {@code GRAPH_RATE_LIMIT}, {@code GRAPH_WRITE_RATE_LIMIT}. */
+  public GraphTraffic.Budget graphBudget() {
+    return GraphTraffic.Budget.of(graphRateLimit, graphWriteRateLimit);
   }
 
   /**
@@ -185,11 +208,13 @@ public record OperatorConfig(
         duration(SHUTDOWN_TIMEOUT, env.getOrDefault(SHUTDOWN_TIMEOUT, ""), Duration.ofSeconds(20)),
         labelSelector(env.getOrDefault(SECRET_LABEL_SELECTOR, "")),
         (int) positiveNumber(GRAPH_MAX_CONCURRENCY, env.getOrDefault(GRAPH_MAX_CONCURRENCY, ""), 8, true),
-        positiveNumber(GRAPH_RATE_LIMIT, env.getOrDefault(GRAPH_RATE_LIMIT, ""), 10, false),
+        positiveNumber(GRAPH_RATE_LIMIT, env.getOrDefault(GRAPH_RATE_LIMIT, ""), DEFAULT_GRAPH_RATE_LIMIT, false),
         duration(EXPIRY_WARNING, env.getOrDefault(EXPIRY_WARNING, ""), Duration.ofDays(14)),
         duration(UPLOAD_SETTLE_WINDOW, env.getOrDefault(UPLOAD_SETTLE_WINDOW, ""), Duration.ofMinutes(5)),
         flag(ALLOW_SHARED_WORKLOAD_IDENTITY, env.getOrDefault(ALLOW_SHARED_WORKLOAD_IDENTITY, "")),
-        duration(GRAPH_CALL_TIMEOUT, env.getOrDefault(GRAPH_CALL_TIMEOUT, ""), Duration.ofSeconds(10)));
+        duration(GRAPH_CALL_TIMEOUT, env.getOrDefault(GRAPH_CALL_TIMEOUT, ""), Duration.ofSeconds(10)),
+        positiveNumber(GRAPH_WRITE_RATE_LIMIT, env.getOrDefault(GRAPH_WRITE_RATE_LIMIT, ""),
+            DEFAULT_GRAPH_WRITE_RATE_LIMIT, false));
   }
 
   static boolean flag(String variable, String value) {

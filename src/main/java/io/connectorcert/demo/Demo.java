@@ -78,7 +78,7 @@ public final class Demo {
       // the operator-wide credential only: the demo's resource names no credentials Secret
       try (var graphClient = new GraphClients(new StaticTokenCredential(DEMO_TOKEN), (source, authority) -> {
         throw new IllegalStateException("the demo has no Entra for credentials Secrets");
-      }, Duration.ofSeconds(30), GraphTraffic.of(config.graphMaxConcurrency(), config.graphRateLimit()));
+      }, Duration.ofSeconds(30), GraphTraffic.of(config.graphMaxConcurrency(), config.graphBudget()));
           var operatorClient = kubernetes.newClient();
           var operator = ConnectorCertOperator.start(operatorClient, graphClient, config, Clock.systemUTC())) {
 

@@ -15,10 +15,11 @@ import io.connectorcert.credentials.GraphRoute;
 import io.connectorcert.credentials.SecretCredentials;
 
 /**
- * One Graph client per (credential, Graph endpoint, API version), all sharing one {@link GraphTraffic} budget, and
- * one token credential per (credential,
- * authority), so tokens are fetched once per credential and reused until they near expiry. A credentials Secret whose
- * material changes gets a new credential at once; the old one is dropped.
+ * One Graph client per (credential, Graph endpoint, API version), and one token credential per (credential,
+ * authority) that shares its token request among concurrent callers, so tokens are fetched once per credential and
+ * reused until they near expiry. Calls spend the {@link GraphTraffic} lane of their (cloud, tenant, application):
+ * Graph's budgets are per application and tenant. A credentials Secret whose material changes gets a new credential
+ * at once; the old one is dropped.
  */
 public final class GraphClients implements ConnectorClients, AutoCloseable {
 
@@ -50,13 +51,26 @@ public final class GraphClients implements ConnectorClients, AutoCloseable {
   public synchronized ConnectorCertificateClient clientFor(GraphRoute route) {
     var target = route.target();
     var credentialKey = new CredentialKey(identityOf(route.credential()), target.authorityHost());
-    var credential = credentials.computeIfAbsent(credentialKey, key -> route.credential()
+    var credential = credentials.computeIfAbsent(credentialKey, key -> new SharedTokenCredential(route.credential()
         instanceof CredentialSource.FromSecret fromSecret
             ? secretCredentials.create(fromSecret, key.authorityHost())
-            : operatorCredential);
+            : operatorCredential));
+    var lane = traffic.lane(laneKey(route));
     return clients.computeIfAbsent(new ClientKey(credentialKey, target.graphEndpoint(), target.apiVersion()),
         key -> new GraphConnectorCertificateClient(credential, key.graphEndpoint(), key.apiVersion(), callTimeout,
-            traffic));
+            lane));
+  }
+
+  /**
+   * The budget a route spends: its Graph endpoint (the cloud) and its tenant and application. The operator-wide
+   * credential is one application in one tenant, whichever it is.
+   */
+  static GraphTraffic.Key laneKey(GraphRoute route) {
+    var endpoint = route.target().graphEndpoint();
+    return route.credential() instanceof CredentialSource.FromSecret fromSecret
+        ? new GraphTraffic.Key(endpoint, fromSecret.tenantId().toLowerCase(java.util.Locale.ROOT),
+            fromSecret.clientId().toLowerCase(java.util.Locale.ROOT))
+        : new GraphTraffic.Key(endpoint, OPERATOR, OPERATOR);
   }
 
   /** The credential's identity; a Secret whose material changed retires the clients of its old identity. */

@@ -17,7 +17,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import com.azure.core.credential.TokenCredential;
+import com.azure.core.credential.TokenRequestContext;
 import com.azure.core.exception.ClientAuthenticationException;
+import com.azure.identity.CredentialUnavailableException;
+import com.microsoft.aad.msal4j.MsalClientException;
 import com.microsoft.aad.msal4j.MsalServiceException;
 import com.microsoft.graph.beta.identity.apiconnectors.item.uploadclientcertificate.UploadClientCertificatePostRequestBody;
 import com.microsoft.graph.beta.models.ClientCertificateAuthentication;
@@ -37,8 +40,11 @@ import io.connectorcert.credentials.ServiceAccountTokenException;
 import okhttp3.OkHttpClient;
 
 /**
- * The one place that speaks the Microsoft Graph SDK. Reads connectors (SDK retries allowed) and uploads certificates
- * exactly once (SDK retries and OkHttp's silent connection-failure retries off). Every SDK failure is turned into a
+ * The one place that speaks the Microsoft Graph SDK. Reads connectors and uploads certificates exactly once: the SDK's
+ * retries are off for both (a retried read would sleep for Retry-After on the caller's thread; the reconciler's
+ * backoff honours it instead), and OkHttp's silent connection-failure retries are off (a read that meets a connection
+ * the server had already closed is re-sent, an upload never). Every call takes its permit from its tenant's
+ * {@link GraphTraffic.Lane} before it starts, so its timeout is all its own. Every SDK failure is turned into a
  * {@link GraphFailure} whose message never holds the request body, the password or a token.
  *
  * <p>Thread-safe; holds one {@link GraphServiceClient} (one OkHttp pool) for its lifetime. {@link #close()} releases
@@ -53,6 +59,9 @@ public final class GraphConnectorCertificateClient implements ConnectorCertifica
 
   private final URI endpoint;
   private final String apiVersion;
+  private final GraphTraffic.Lane lane;
+  private final TokenCredential tokens;
+  private final TokenRequestContext tokenRequest;
   private final OkHttpClient http;
   private final GraphServiceClient graph;
   /** The status and headers of the last HTTP answer on this thread (kiota calls OkHttp synchronously). */
@@ -66,18 +75,23 @@ public final class GraphConnectorCertificateClient implements ConnectorCertifica
    * @param graphEndpoint e.g. {@code https://graph.microsoft.com} (no version, no trailing path); https, or http on a
    *     loopback address (tests, the demo)
    * @param apiVersion "beta" or "v1.0"
-   * @param callTimeout the longest one Graph call may take, connect to last byte (SDK retries of a GET included)
+   * @param callTimeout the longest one Graph call may take once it has its permit, connect to last byte
    */
   public GraphConnectorCertificateClient(TokenCredential credential, URI graphEndpoint, String apiVersion,
       Duration callTimeout) {
-    this(credential, graphEndpoint, apiVersion, callTimeout, GraphTraffic.unlimited());
+    this(credential, graphEndpoint, apiVersion, callTimeout,
+        GraphTraffic.unlimited().lane(new GraphTraffic.Key(graphEndpoint, "-", "-")));
   }
 
-  /** As above, with every HTTP attempt (SDK retries included) taking a permit from the operator's shared budget. */
+  /**
+   * As above, with every call taking a permit from {@code lane} (its tenant and application's budget, and the
+   * operator's bound on calls in flight) before it starts; a 429 pauses that lane.
+   */
   public GraphConnectorCertificateClient(TokenCredential credential, URI graphEndpoint, String apiVersion,
-      Duration callTimeout, GraphTraffic traffic) {
+      Duration callTimeout, GraphTraffic.Lane lane) {
     Objects.requireNonNull(credential, "credential");
     Objects.requireNonNull(callTimeout, "callTimeout");
+    this.lane = Objects.requireNonNull(lane, "lane");
     this.endpoint = normalise(graphEndpoint);
     if (!API_VERSIONS.contains(apiVersion)) {
       throw new IllegalArgumentException("apiVersion must be one of " + API_VERSIONS + ", not " + apiVersion);
@@ -88,15 +102,19 @@ public final class GraphConnectorCertificateClient implements ConnectorCertifica
     this.apiVersion = apiVersion;
 
     String host = endpoint.getHost();
+    this.tokens = new PermissionCheckingCredential(credential);
+    // what the provider below asks for (kiota turns CAE on by default): the same request, the same cached token
+    this.tokenRequest = new TokenRequestContext().addScopes(endpoint + "/.default").setCaeEnabled(true);
     // Without the endpoint's host in allowedHosts the provider silently sends NO token to non-Microsoft hosts.
     AzureIdentityAuthenticationProvider auth = new AzureIdentityAuthenticationProvider(
-        new PermissionCheckingCredential(credential), new String[] {host}, endpoint + "/.default");
+        tokens, new String[] {host}, endpoint + "/.default");
 
     long timeoutMs = callTimeout.toMillis();
     this.http = GraphClientFactory.create(GraphServiceClient.getGraphClientOptions())
         .connectTimeout(Math.min(timeoutMs, 10_000), TimeUnit.MILLISECONDS)
         .readTimeout(timeoutMs, TimeUnit.MILLISECONDS)
         .writeTimeout(timeoutMs, TimeUnit.MILLISECONDS)
+        // starts when OkHttp executes the call, after the permit was taken: the whole budget is the call's
         .callTimeout(timeoutMs, TimeUnit.MILLISECONDS)
         // OkHttp would otherwise silently re-send a request (a POST included) after some connection failures;
         // proceed() below re-sends reads only
@@ -105,16 +123,13 @@ public final class GraphConnectorCertificateClient implements ConnectorCertifica
         .connectionPool(new okhttp3.ConnectionPool(8, 20, TimeUnit.SECONDS))
         // innermost application interceptor: sees every attempt, so the last one recorded is the final answer
         .addInterceptor(chain -> {
-          okhttp3.Response response;
-          try (var permit = traffic.acquire()) {
-            response = proceed(chain);
-          }
+          okhttp3.Response response = proceed(chain);
           lastResponse.set(new ResponseFacts(response.code(), response.header("request-id"),
               response.header("Retry-After")));
           if (response.code() == 429) {
-            // one resource throttled means all are: the whole budget waits
+            // Graph throttles per application and tenant: this lane waits, the others do not
             var wait = retryAfter(response.header("Retry-After"));
-            traffic.slowDown(wait == null ? Duration.ofSeconds(1) : wait);
+            lane.pause(wait == null ? Duration.ofSeconds(1) : wait);
           }
           return response;
         })
@@ -140,8 +155,11 @@ public final class GraphConnectorCertificateClient implements ConnectorCertifica
     requireId(connectorId);
     IdentityApiConnector answer;
     lastResponse.remove();
-    try {
-      answer = graph.identity().apiConnectors().byIdentityApiConnectorId(connectorId).get();
+    try (var permit = permit("GET", false)) {
+      // no SDK retries: they would sleep for Retry-After on this thread, past the call timeout, and hide the 429;
+      // the reconciler's backoff honours Retry-After instead
+      answer = graph.identity().apiConnectors().byIdentityApiConnectorId(connectorId)
+          .get(config -> config.options.add(noRetries()));
     } catch (RuntimeException e) {
       throw classify("GET", e, lastResponse.get());
     } finally {
@@ -159,7 +177,7 @@ public final class GraphConnectorCertificateClient implements ConnectorCertifica
     body.setPassword(upload.password() == null ? "" : upload.password());
     IdentityApiConnector answer;
     lastResponse.remove();
-    try {
+    try (var permit = permit("POST", true)) {
       answer = graph.identity().apiConnectors().byIdentityApiConnectorId(connectorId).uploadClientCertificate()
           .post(body, config -> config.options.add(noRetries()));
     } catch (RuntimeException e) {
@@ -168,6 +186,28 @@ public final class GraphConnectorCertificateClient implements ConnectorCertifica
       lastResponse.remove();
     }
     return toConnector("POST", answer);
+  }
+
+  /**
+   * The call's permit, taken before the call (and its timeout) starts. The token comes first: a token request neither
+   * holds a permit nor lets the calls that waited for it go out together, past the lane's rate.
+   */
+  private GraphTraffic.Permit permit(String method, boolean write) throws GraphFailure {
+    try {
+      tokens.getTokenSync(tokenRequest);
+    } catch (RuntimeException e) {
+      throw classify(method, e, null);
+    }
+    try {
+      return lane.acquire(write);
+    } catch (GraphTraffic.PausedByGraph paused) {
+      throw new GraphFailure(GraphFailure.Kind.UNAVAILABLE, 429, "TooManyRequests", null, paused.remaining(),
+          "Graph " + method + " not sent: " + paused.getMessage(), null);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new GraphFailure(GraphFailure.Kind.UNAVAILABLE, 0, null, null, null,
+          "Graph " + method + " not sent: interrupted while waiting for its turn (the operator is stopping)", null);
+    }
   }
 
   /**
@@ -254,6 +294,22 @@ public final class GraphConnectorCertificateClient implements ConnectorCertifica
           "no Graph token: Entra answered " + (status == 0 ? "" : status + " ") + entra.errorCode() + " "
               + tokenErrorSummary(entra.getMessage()), null);
     }
+    CredentialUnavailableException unavailable = find(thrown, CredentialUnavailableException.class);
+    if (unavailable != null) {
+      // azure-identity could not use its source just now (the managed identity endpoint did not answer, or nothing
+      // in DefaultAzureCredential's chain could): usually a passing hiccup, so retried with backoff, not final
+      return new GraphFailure(GraphFailure.Kind.UNAVAILABLE, 0, null, null, null,
+          "no Graph token: credential unavailable: " + tokenErrorSummary(unavailable.getMessage()), null);
+    }
+    IOException unreachable = find(thrown, IOException.class);
+    if (unreachable != null && (find(thrown, MsalClientException.class) != null
+        || find(thrown, ClientAuthenticationException.class) != null)) {
+      // the token endpoint (Entra, or the identity endpoint behind it) did not answer: a network failure, not a
+      // refusal; DefaultAzureCredential reports it as ClientAuthenticationException
+      return new GraphFailure(GraphFailure.Kind.UNAVAILABLE, 0, null, null, null,
+          "no Graph token: the token endpoint did not answer: " + unreachable.getClass().getSimpleName() + ": "
+              + firstLine(unreachable.getMessage()), null);
+    }
     ClientAuthenticationException auth = find(thrown, ClientAuthenticationException.class);
     if (auth != null) {
       // azure-identity messages can be long and carry MSAL details; keep the AADSTS code or the first line only,
@@ -269,7 +325,7 @@ public final class GraphConnectorCertificateClient implements ConnectorCertifica
       // kiota reports an unparseable body without its status: take the status from the wire
       if (wire != null && wire.status() >= 400) {
         int status = wire.status();
-        Duration retryAfter = (status == 429 || status == 503) ? retryAfter(wire.retryAfter()) : null;
+        Duration retryAfter = retryAfter(wire.retryAfter());
         String requestId = blankToNull(wire.requestId());
         return new GraphFailure(kindFor(status), status, null, requestId, retryAfter,
             "Graph answered " + method + " " + status + ": (error body is not JSON)"
@@ -279,11 +335,6 @@ public final class GraphConnectorCertificateClient implements ConnectorCertifica
       return new GraphFailure(GraphFailure.Kind.REJECTED, status, null, wire == null ? null : wire.requestId(), null,
           "Graph answered " + method + (status == 0 ? "" : " " + status)
               + " with a body that is not a connector (unparseable JSON)", null);
-    }
-    GraphTraffic.Throttled held = find(thrown, GraphTraffic.Throttled.class);
-    if (held != null) {
-      return new GraphFailure(GraphFailure.Kind.UNAVAILABLE, 0, null, null, held.waitFor(),
-          "Graph " + method + " not sent: " + held.getMessage(), null);
     }
     IOException io = find(thrown, IOException.class);
     if (io != null) {
@@ -312,7 +363,7 @@ public final class GraphConnectorCertificateClient implements ConnectorCertifica
       requestId = header(headers, "request-id");
     }
     GraphFailure.Kind kind = kindFor(status);
-    Duration retryAfter = (status == 429 || status == 503) ? retryAfter(header(headers, "Retry-After")) : null;
+    Duration retryAfter = retryAfter(header(headers, "Retry-After"));
 
     StringBuilder message = new StringBuilder("Graph answered ").append(method).append(' ').append(status);
     if (code != null) {
@@ -336,7 +387,8 @@ public final class GraphConnectorCertificateClient implements ConnectorCertifica
       return GraphFailure.Kind.FORBIDDEN;
     } else if (status == 401) {
       return GraphFailure.Kind.UNAUTHENTICATED;
-    } else if (status == 429 || status >= 500) {
+    } else if (status == 429 || status == 409 || status >= 500) {
+      // 409: Graph's concurrency conflict (another write to the object at the same moment): try again later
       return GraphFailure.Kind.UNAVAILABLE;
     } else if (status >= 400) {
       return GraphFailure.Kind.REJECTED;

@@ -14,11 +14,15 @@ public final class GraphFailure extends Exception {
     NOT_FOUND,
     /** 403: the app lacks APIConnectors.ReadWrite.All. */
     FORBIDDEN,
-    /** 401, or no token could be had. */
+    /** 401, or Entra (or azure-identity) refused to issue a token. */
     UNAUTHENTICATED,
     /** Any other 4xx: Graph refused the request. */
     REJECTED,
-    /** 429, 5xx, timeouts, network: worth retrying with backoff. An upload's outcome is then unknown. */
+    /**
+     * 429, 409 (a concurrent change), 5xx, timeouts, network; no token because the token endpoint did not answer or
+     * azure-identity reports its credential unavailable; or not sent because Graph paused this tenant and
+     * application: worth retrying with backoff. An upload's outcome is then unknown.
+     */
     UNAVAILABLE
   }
 

@@ -18,7 +18,11 @@ import io.connectorcert.certificate.B2cPkcs12Encoder;
 import io.connectorcert.certificate.SecretCertificate;
 import io.connectorcert.certificate.Thumbprints;
 import io.connectorcert.config.OperatorConfig;
+import com.azure.core.exception.ClientAuthenticationException;
+import com.microsoft.aad.msal4j.MsalException;
+
 import io.connectorcert.credentials.CredentialsSecret;
+import io.connectorcert.credentials.ServiceAccountTokenException;
 import io.connectorcert.credentials.GraphRoutes;
 import io.connectorcert.graph.ApiConnector;
 import io.connectorcert.graph.ConnectorCertificateClient;
@@ -211,16 +215,21 @@ public class ApiConnectorCertificateReconciler implements Reconciler<ApiConnecto
 
   /**
    * An upload that failed without Graph refusing it: no answer, a timeout, a 500, 502 or 504. Not a 4xx, not a 429
-   * or 503 (Graph documents both as "repeat the request after a delay": not processed), not a local hold.
+   * or 503 (Graph documents both as "repeat the request after a delay": not processed), and not a failure before the
+   * request went out (no token, or a budget Graph had paused).
    */
   static boolean mayHaveBeenApplied(GraphFailure failure) {
     if (failure.kind() != GraphFailure.Kind.UNAVAILABLE || failure.httpStatus() == 429
         || failure.httpStatus() == 503) {
       return false;
     }
+    if (failure.httpStatus() != 0) {
+      return true;
+    }
     for (Throwable cause = failure.getCause(); cause != null; cause = cause.getCause()) {
-      if (cause instanceof GraphTraffic.Throttled) {
-        return false; // held back here, never sent
+      if (cause instanceof GraphTraffic.PausedByGraph || cause instanceof ClientAuthenticationException
+          || cause instanceof MsalException || cause instanceof ServiceAccountTokenException) {
+        return false; // never sent: no token, or held back here
       }
     }
     return true;

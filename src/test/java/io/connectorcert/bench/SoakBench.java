@@ -131,7 +131,7 @@ public final class SoakBench {
     System.exit(0);
   }
 
-  private static java.security.cert.X509Certificate leaf(byte[] pkcs12) throws Exception {
+  static java.security.cert.X509Certificate leaf(byte[] pkcs12) throws Exception {
     var store = java.security.KeyStore.getInstance("PKCS12");
     store.load(new java.io.ByteArrayInputStream(pkcs12), "pw".toCharArray());
     return (java.security.cert.X509Certificate) store.getCertificate(store.aliases().nextElement());

@@ -11,6 +11,7 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 import io.connectorcert.credentials.Cloud;
+import io.connectorcert.graph.GraphTraffic;
 
 class OperatorConfigTest {
 
@@ -72,6 +73,25 @@ class OperatorConfigTest {
     assertThat(OperatorConfig.duration("X", "2h", Duration.ZERO)).isEqualTo(Duration.ofHours(2));
     assertThat(OperatorConfig.duration("X", "500ms", Duration.ZERO)).isEqualTo(Duration.ofMillis(500));
     assertThat(OperatorConfig.duration("X", "14d", Duration.ZERO)).isEqualTo(Duration.ofDays(14));
+  }
+
+  @Test
+  void graphBudgetsDefaultToHalfOfGraphsSmallestPerTenantBudgetsAndAreRead() {
+    var defaults = OperatorConfig.fromEnvironment(Map.of());
+    assertThat(defaults.graphMaxConcurrency()).isEqualTo(8);
+    // 3,500 ResourceUnits per 10 s (tenant under 50 users), 3,000 writes per 150 s: half of each
+    assertThat(defaults.graphBudget()).isEqualTo(new GraphTraffic.Budget(175, 5, 750));
+
+    var set = OperatorConfig.fromEnvironment(Map.of("GRAPH_RATE_LIMIT", "40", "GRAPH_WRITE_RATE_LIMIT", "0.5",
+        "GRAPH_MAX_CONCURRENCY", "16"));
+    assertThat(set.graphBudget()).isEqualTo(new GraphTraffic.Budget(40, 0.5, 75));
+    assertThat(set.graphMaxConcurrency()).isEqualTo(16);
+    assertThat(set.withLeaderElection(java.util.Optional.empty()).graphBudget()).isEqualTo(set.graphBudget());
+
+    assertThatThrownBy(() -> OperatorConfig.fromEnvironment(Map.of("GRAPH_WRITE_RATE_LIMIT", "0")))
+        .hasMessageStartingWith("GRAPH_WRITE_RATE_LIMIT=0: ");
+    assertThatThrownBy(() -> OperatorConfig.fromEnvironment(Map.of("GRAPH_RATE_LIMIT", "fast")))
+        .hasMessageStartingWith("GRAPH_RATE_LIMIT=fast: ");
   }
 
   @Test

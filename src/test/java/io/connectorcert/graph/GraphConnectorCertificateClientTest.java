@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.net.URI;
 import java.time.Duration;
 import java.time.ZoneOffset;
@@ -12,15 +14,20 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import com.azure.core.credential.TokenCredential;
 import com.azure.core.exception.ClientAuthenticationException;
-import com.azure.identity.CredentialUnavailableException;
+import com.azure.core.util.Configuration;
+import com.azure.core.util.ConfigurationBuilder;
+import com.azure.identity.ClientSecretCredentialBuilder;
+import com.azure.identity.DefaultAzureCredentialBuilder;
 
 import io.connectorcert.demo.StaticTokenCredential;
 import io.connectorcert.standin.Fault;
@@ -235,13 +242,86 @@ class GraphConnectorCertificateClientTest {
   }
 
   @Test
-  void readsAreRetriedBySdkOnThrottling() throws Exception {
-    standIn.failNext(Fault.tooManyRequests(Duration.ZERO).onlyFor("GET"));
+  void aThrottledReadIsNotRetriedInsideTheSdkAndCarriesGraphsRetryAfter() {
+    // the SDK's retry would sleep these 120 s on the caller's thread and then report a timeout without Retry-After
+    standIn.failNext(Fault.tooManyRequests(Duration.ofSeconds(120)).onlyFor("GET"));
 
-    ApiConnector connector = client("beta").readConnector(CONNECTOR);
+    GraphFailure failure = catchThrowableOfType(GraphFailure.class, () -> client("beta").readConnector(CONNECTOR));
 
-    assertThat(connector.id()).isEqualTo(CONNECTOR);
+    assertThat(failure.kind()).isEqualTo(GraphFailure.Kind.UNAVAILABLE);
+    assertThat(failure.httpStatus()).isEqualTo(429);
+    assertThat(failure.retryAfter()).contains(Duration.ofSeconds(120));
+    assertThat(standIn.requests()).extracting(RecordedRequest::status).containsExactly(429);
+  }
+
+  @Test
+  void aThrottledReadPausesOnlyItsOwnTenantsLane() throws Exception {
+    var traffic = GraphTraffic.of(8, new GraphTraffic.Budget(100, 10, 10));
+    var laneA = traffic.lane(new GraphTraffic.Key(standIn.endpoint(), "tenant-a", "app"));
+    var laneB = traffic.lane(new GraphTraffic.Key(standIn.endpoint(), "tenant-b", "app"));
+    var clientA = new GraphConnectorCertificateClient(credential, standIn.endpoint(), "beta", TIMEOUT, laneA);
+    var clientB = new GraphConnectorCertificateClient(credential, standIn.endpoint(), "beta", TIMEOUT, laneB);
+    clients.add(clientA);
+    clients.add(clientB);
+    standIn.failNext(Fault.tooManyRequests(Duration.ofSeconds(60)).onlyFor("GET"));
+    catchThrowableOfType(GraphFailure.class, () -> clientA.readConnector(CONNECTOR));
+
+    GraphFailure held = catchThrowableOfType(GraphFailure.class, () -> clientA.readConnector(CONNECTOR));
+    ApiConnector other = clientB.readConnector(CONNECTOR);
+
+    assertThat(held.kind()).isEqualTo(GraphFailure.Kind.UNAVAILABLE);
+    assertThat(held.getMessage()).contains("not sent");
+    assertThat(held.retryAfter()).hasValueSatisfying(
+        wait -> assertThat(wait).isPositive().isLessThanOrEqualTo(Duration.ofSeconds(60)));
+    assertThat(other.id()).isEqualTo(CONNECTOR);
     assertThat(standIn.requests()).extracting(RecordedRequest::status).containsExactly(429, 200);
+  }
+
+  @Test
+  void anUploadThatWaitedForItsPermitStillGetsItsWholeTimeout() throws Exception {
+    var traffic = GraphTraffic.of(1, new GraphTraffic.Budget(100, 10, 10));
+    var upload = new GraphConnectorCertificateClient(credential, standIn.endpoint(), "beta", Duration.ofSeconds(4),
+        traffic.lane(new GraphTraffic.Key(standIn.endpoint(), "tenant-a", "app")));
+    clients.add(upload);
+    TestPfx.Made pfx = TestPfx.tripleDes("waited");
+
+    // another tenant's call holds the operator's only slot for longer than the upload's timeout
+    var other = traffic.lane(new GraphTraffic.Key(standIn.endpoint(), "tenant-b", "app")).acquire(false);
+    var answer = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+      try {
+        return upload.uploadCertificate(CONNECTOR, pfx.upload());
+      } catch (GraphFailure e) {
+        throw new java.util.concurrent.CompletionException(e);
+      }
+    });
+    org.awaitility.Awaitility.await().pollDelay(Duration.ofSeconds(5)).until(() -> true);
+    assertThat(standIn.requests()).as("nothing sent while waiting for the permit").isEmpty();
+    other.close();
+
+    assertThat(answer.get(30, java.util.concurrent.TimeUnit.SECONDS).holds(pfx.thumbprint())).isTrue();
+    assertThat(standIn.uploadAttempts(CONNECTOR)).isEqualTo(1);
+  }
+
+  @Test
+  void aConflictIsTransientAndAnUploadIsSentOnce() {
+    standIn.failNext(Fault.status(409).onlyFor("GET"));
+    standIn.failNext(Fault.status(409).withRetryAfterHeader("7").onlyFor("POST"));
+    TestPfx.Made pfx = TestPfx.tripleDes("conflict");
+    GraphConnectorCertificateClient client = client("beta");
+
+    GraphFailure read = catchThrowableOfType(GraphFailure.class, () -> client.readConnector(CONNECTOR));
+    GraphFailure upload = catchThrowableOfType(GraphFailure.class,
+        () -> client.uploadCertificate(CONNECTOR, pfx.upload()));
+
+    for (GraphFailure f : List.of(read, upload)) {
+      assertThat(f.kind()).isEqualTo(GraphFailure.Kind.UNAVAILABLE);
+      assertThat(f.httpStatus()).isEqualTo(409);
+      assertThat(f.errorCode()).contains("Conflict");
+      assertClean(f, pfx);
+    }
+    assertThat(upload.retryAfter()).contains(Duration.ofSeconds(7));
+    assertThat(standIn.uploadAttempts(CONNECTOR)).isEqualTo(1);
+    assertThat(standIn.uploads(CONNECTOR)).isZero();
   }
 
   @Test
@@ -261,12 +341,58 @@ class GraphConnectorCertificateClientTest {
     assertThat(failure.getCause()).isNull();
     assertThat(standIn.requests()).isEmpty();
     assertClean(failure, pfx);
+  }
 
-    TokenCredential unavailable = request -> Mono.error(
-        new CredentialUnavailableException("ManagedIdentityCredential authentication unavailable."));
-    GraphFailure noIdentity = catchThrowableOfType(GraphFailure.class,
-        () -> client(unavailable, standIn.endpoint(), "beta", TIMEOUT).readConnector(CONNECTOR));
-    assertThat(noIdentity.kind()).isEqualTo(GraphFailure.Kind.UNAUTHENTICATED);
+  @Test
+  void aCredentialAzureIdentityReportsUnavailableIsTransient() {
+    // the real DefaultAzureCredential, limited to a source that is not there: azure-identity raises its own
+    // CredentialUnavailableException, as it does when the managed identity endpoint does not answer
+    TokenCredential nothingAvailable = new DefaultAzureCredentialBuilder()
+        .configuration(hermetic(Map.of("AZURE_TOKEN_CREDENTIALS", "EnvironmentCredential"))).build();
+
+    GraphFailure failure = catchThrowableOfType(GraphFailure.class,
+        () -> client(nothingAvailable, standIn.endpoint(), "beta", TIMEOUT).readConnector(CONNECTOR));
+
+    assertThat(failure.kind()).as(failure.getMessage()).isEqualTo(GraphFailure.Kind.UNAVAILABLE);
+    assertThat(failure.getMessage()).startsWith("no Graph token: credential unavailable: ");
+    assertThat(standIn.requests()).isEmpty();
+  }
+
+  @Test
+  void aTokenEndpointThatDoesNotAnswerIsTransient(@TempDir Path dir) throws Exception {
+    int closed;
+    try (ServerSocket socket = new ServerSocket(0)) {
+      closed = socket.getLocalPort();
+    }
+    Path projected = Files.writeString(dir.resolve("token"), "projected.service-account.token");
+    // the operator-wide credential as deployed (DefaultAzureCredential with workload identity), Entra unreachable
+    TokenCredential workloadIdentity = new DefaultAzureCredentialBuilder().disableInstanceDiscovery()
+        .configuration(hermetic(Map.of("AZURE_TOKEN_CREDENTIALS", "WorkloadIdentityCredential",
+            "AZURE_TENANT_ID", "6f1e4b7a-0c7e-4c55-9a51-6a3b0b5f6a01",
+            "AZURE_CLIENT_ID", "11111111-aaaa-4bbb-8ccc-000000000001",
+            "AZURE_FEDERATED_TOKEN_FILE", projected.toString(),
+            "AZURE_AUTHORITY_HOST", "https://127.0.0.1:" + closed)))
+        .build();
+    // a credentials Secret's client secret, Entra unreachable
+    TokenCredential clientSecret = new ClientSecretCredentialBuilder().tenantId("6f1e4b7a-0c7e-4c55-9a51-6a3b0b5f6a01")
+        .clientId("11111111-aaaa-4bbb-8ccc-000000000001").clientSecret("s3cret~Value.Never-Logged_9x")
+        .authorityHost("https://127.0.0.1:" + closed).disableInstanceDiscovery().build();
+
+    for (TokenCredential credential : List.of(workloadIdentity, clientSecret)) {
+      GraphFailure failure = catchThrowableOfType(GraphFailure.class,
+          () -> client(credential, standIn.endpoint(), "beta", TIMEOUT).readConnector(CONNECTOR));
+      assertThat(failure.kind()).as(failure.getMessage()).isEqualTo(GraphFailure.Kind.UNAVAILABLE);
+      assertThat(failure.getMessage()).startsWith("no Graph token: the token endpoint did not answer")
+          .doesNotContain("s3cret~Value.Never-Logged_9x").doesNotContain("projected.service-account.token");
+    }
+    assertThat(standIn.requests()).isEmpty();
+  }
+
+  /** An azure-core configuration with exactly these values: nothing from this machine's environment. */
+  private static Configuration hermetic(Map<String, String> values) {
+    var builder = new ConfigurationBuilder(prefix -> Map.of(), prefix -> Map.of(), prefix -> Map.of());
+    values.forEach(builder::putProperty);
+    return builder.build();
   }
 
   @Test

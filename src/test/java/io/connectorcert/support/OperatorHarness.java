@@ -113,7 +113,7 @@ public final class OperatorHarness implements AutoCloseable {
   /** One more operator process (a replica) against the same API and Graph, with its own client and counter. */
   public Instance instance(OperatorConfig instanceConfig) {
     var instanceGraph = new GraphClients(credential, secretCredentials, instanceConfig.graphCallTimeout(),
-        GraphTraffic.of(instanceConfig.graphMaxConcurrency(), instanceConfig.graphRateLimit()));
+        GraphTraffic.of(instanceConfig.graphMaxConcurrency(), instanceConfig.graphBudget()));
     var instanceClient = kubernetes.newClient();
     var counter = new ReconcileCounter();
     var lost = new AtomicInteger();
@@ -133,7 +133,7 @@ public final class OperatorHarness implements AutoCloseable {
         .build();
     var instanceClient = new io.fabric8.kubernetes.client.KubernetesClientBuilder().withConfig(viaProxy).build();
     var instanceGraph = new GraphClients(credential, secretCredentials, instanceConfig.graphCallTimeout(),
-        GraphTraffic.of(instanceConfig.graphMaxConcurrency(), instanceConfig.graphRateLimit()));
+        GraphTraffic.of(instanceConfig.graphMaxConcurrency(), instanceConfig.graphBudget()));
     var counter = new ReconcileCounter();
     var lost = new AtomicInteger();
     var started = ConnectorCertOperator.start(instanceClient, instanceGraph, instanceConfig, Clock.systemUTC(),
@@ -159,7 +159,7 @@ public final class OperatorHarness implements AutoCloseable {
 
   public synchronized void startOperator() {
     graphClients = new GraphClients(credential, secretCredentials, config.graphCallTimeout(),
-        GraphTraffic.of(config.graphMaxConcurrency(), config.graphRateLimit()));
+        GraphTraffic.of(config.graphMaxConcurrency(), config.graphBudget()));
     operatorClient = kubernetes.newClient();
     operator = ConnectorCertOperator.start(operatorClient, graphClients, config, Clock.systemUTC(), reconciles);
   }
