@@ -1,6 +1,7 @@
 package io.connectorcert.reconciler;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
@@ -51,6 +52,8 @@ public class ApiConnectorCertificateReconciler implements Reconciler<ApiConnecto
 
   public static final String NAME = "apiconnectorcertificate";
   private static final Logger log = LoggerFactory.getLogger(ApiConnectorCertificateReconciler.class);
+  /** How long a successful sync stands for passes that change none of its inputs (at most half the resync). */
+  private static final Duration RECENT = Duration.ofSeconds(30);
 
   private final ConnectorClients clients;
   private final OperatorConfig config;
@@ -60,6 +63,7 @@ public class ApiConnectorCertificateReconciler implements Reconciler<ApiConnecto
   private final Clock clock;
   private final LeadershipCheck leadership;
   private final SecretContents secretContents;
+  private final RecentSyncs recentSyncs = new RecentSyncs();
   /** The register of who keeps which connector; made with the event sources. */
   private ConnectorClaims claims;
 
@@ -97,6 +101,14 @@ public class ApiConnectorCertificateReconciler implements Reconciler<ApiConnecto
   public UpdateControl<ApiConnectorCertificate> reconcile(ApiConnectorCertificate resource,
       Context<ApiConnectorCertificate> context) {
     var current = new AtomicReference<>(resource);
+    var uid = resource.getMetadata().getUid();
+    var inputs = inputsOf(resource, context);
+    var started = clock.instant();
+    if (recentSyncs.stands(uid, inputs, started)) {
+      log.debug("{} synced moments ago with the same spec and Secrets: Graph is not read again",
+          resource.getMetadata().getName());
+      return lookAgain(resource.getStatus(), started);
+    }
     var observation = observeAndSync(resource, context, attempt -> recordAttempt(current, context, attempt));
 
     var written = StatusWrites.write(current.get(), context, copy -> statusFactory.statusFor(copy, observation));
@@ -109,11 +121,40 @@ public class ApiConnectorCertificateReconciler implements Reconciler<ApiConnecto
     StatusEvents.between(written.before(), written.after(), observation.outcome(), resource.getSpec().connectorId())
         .forEach(event -> events.record(resource, event));
 
+    if (observation.outcome() instanceof Outcome.Synced && observation.pendingUpload() == null) {
+      var stands = config.resyncInterval().dividedBy(2).compareTo(RECENT) < 0 ? config.resyncInterval().dividedBy(2)
+          : RECENT;
+      var until = started.plus(StatusFactory.nextLook(written.after(), started, config.expiryWarning(),
+          config.uploadSettleWindow()).filter(d -> d.compareTo(stands) < 0).orElse(stands));
+      recentSyncs.synced(uid, inputs, until);
+    } else {
+      recentSyncs.forget(uid);
+    }
+    return lookAgain(written.after(), clock.instant());
+  }
+
+  /** No change now; a look sooner than the resync when the status asks for one (retry, activation, expiry). */
+  private UpdateControl<ApiConnectorCertificate> lookAgain(ApiConnectorCertificateStatus status, Instant now) {
     var control = UpdateControl.<ApiConnectorCertificate>noUpdate();
-    StatusFactory.nextLook(written.after(), clock.instant(), config.expiryWarning(), config.uploadSettleWindow())
-        .filter(delay -> delay.compareTo(config.resyncInterval()) < 0)
-        .ifPresent(control::rescheduleAfter);
+    if (status != null) {
+      StatusFactory.nextLook(status, now, config.expiryWarning(), config.uploadSettleWindow())
+          .filter(delay -> delay.compareTo(config.resyncInterval()) < 0)
+          .ifPresent(control::rescheduleAfter);
+    }
     return control;
+  }
+
+  /**
+   * What a pass depends on besides Graph: the generation, the version of each Secret the resource names, and who
+   * keeps its connector.
+   */
+  private RecentSyncs.Inputs inputsOf(ApiConnectorCertificate resource, Context<ApiConnectorCertificate> context) {
+    var versions = context.getSecondaryResourcesAsStream(Secret.class)
+        .map(s -> s.getMetadata().getName() + "@" + s.getMetadata().getResourceVersion())
+        .sorted()
+        .toList();
+    var owner = claims.ownerOtherThan(resource).map(o -> o.getMetadata().getUid()).orElse(null);
+    return new RecentSyncs.Inputs(resource.getMetadata().getGeneration(), versions, owner);
   }
 
   /**
