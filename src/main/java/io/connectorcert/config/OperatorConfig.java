@@ -49,6 +49,12 @@ public record OperatorConfig(
 
   public OperatorConfig {
     leaderElection.ifPresent(settings -> checkLeaseOutlastsAnUpload(settings, graphCallTimeout));
+    // an upload recorded by a replica that then stopped may still land up to a call timeout later
+    if (uploadSettleWindow.compareTo(graphCallTimeout) <= 0) {
+      throw new InvalidConfigException(UPLOAD_SETTLE_WINDOW + "=" + uploadSettleWindow.toMillis() + " ms must be "
+          + "longer than " + GRAPH_CALL_TIMEOUT + " (" + graphCallTimeout.toMillis() + " ms): an upload whose sender "
+          + "stopped may still land that long after it was recorded");
+    }
   }
 
   public static final String GRAPH_CLOUD = "GRAPH_CLOUD";

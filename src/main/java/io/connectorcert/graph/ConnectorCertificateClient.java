@@ -12,5 +12,14 @@ public interface ConnectorCertificateClient {
    * POST one PKCS#12 to the connector, exactly once: no automatic re-send, since an unanswered upload may have been
    * applied. Returns the connector as Graph answers it.
    */
-  ApiConnector uploadCertificate(String connectorId, Pkcs12Upload upload) throws GraphFailure;
+  default ApiConnector uploadCertificate(String connectorId, Pkcs12Upload upload) throws GraphFailure {
+    return uploadCertificate(connectorId, upload, () -> { });
+  }
+
+  /**
+   * As above; {@code beforeSend} runs once the upload holds its traffic permit, right before it is sent (the last
+   * moment to check leadership and record the attempt). What it throws is not Graph's: it propagates as it is, and
+   * nothing is sent.
+   */
+  ApiConnector uploadCertificate(String connectorId, Pkcs12Upload upload, Runnable beforeSend) throws GraphFailure;
 }

@@ -169,7 +169,8 @@ public final class GraphConnectorCertificateClient implements ConnectorCertifica
   }
 
   @Override
-  public ApiConnector uploadCertificate(String connectorId, Pkcs12Upload upload) throws GraphFailure {
+  public ApiConnector uploadCertificate(String connectorId, Pkcs12Upload upload, Runnable beforeSend)
+      throws GraphFailure {
     requireId(connectorId);
     Objects.requireNonNull(upload, "upload");
     UploadClientCertificatePostRequestBody body = new UploadClientCertificatePostRequestBody();
@@ -178,10 +179,13 @@ public final class GraphConnectorCertificateClient implements ConnectorCertifica
     IdentityApiConnector answer;
     lastResponse.remove();
     try (var permit = permit("POST", true)) {
-      answer = graph.identity().apiConnectors().byIdentityApiConnectorId(connectorId).uploadClientCertificate()
-          .post(body, config -> config.options.add(noRetries()));
-    } catch (RuntimeException e) {
-      throw classify("POST", e, lastResponse.get());
+      beforeSend.run();
+      try {
+        answer = graph.identity().apiConnectors().byIdentityApiConnectorId(connectorId).uploadClientCertificate()
+            .post(body, config -> config.options.add(noRetries()));
+      } catch (RuntimeException e) {
+        throw classify("POST", e, lastResponse.get());
+      }
     } finally {
       lastResponse.remove();
     }

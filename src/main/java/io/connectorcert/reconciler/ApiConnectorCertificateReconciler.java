@@ -227,28 +227,34 @@ public class ApiConnectorCertificateReconciler implements Reconciler<ApiConnecto
             pending.time());
         return new Synced(new Outcome.Settling(certificate, connector, pending), pending);
       }
-      // a replica that may have lost the Lease (or cannot tell) sends nothing: the next leader reads and decides
-      leadership.refusal().ifPresent(why -> {
-        throw new IllegalStateException("Not uploading certificate " + thumbprint + " to connector " + connectorId
-            + ": " + why);
-      });
-      var attempt = new PendingUpload(connectorId, thumbprint, StatusFactory.format(now), false);
-      recordAttempt.accept(attempt);
       log.info("Connector {} lacks certificate {}: uploading it", connectorId, thumbprint);
+      var encoded = encoder.encode(certificate);
+      var attempt = new AtomicReference<PendingUpload>();
       ApiConnector answer;
       try {
-        answer = graph.uploadCertificate(connectorId, encoder.encode(certificate));
+        answer = graph.uploadCertificate(connectorId, encoded, () -> {
+          // once it holds its permit, right before it is sent: a replica that may have lost the Lease (or cannot
+          // tell) sends nothing, and the attempt is recorded where a restart or the next leader finds it
+          leadership.refusal().ifPresent(why -> {
+            throw new IllegalStateException("Not uploading certificate " + thumbprint + " to connector "
+                + connectorId + ": " + why);
+          });
+          var sending = new PendingUpload(connectorId, thumbprint, StatusFactory.format(clock.instant()), false);
+          recordAttempt.accept(sending);
+          attempt.set(sending);
+        });
       } catch (GraphFailure failure) {
-        // a refusal was not applied; a lost or failed answer may have been
+        // a refusal was not applied, nor was an upload never sent; a lost or failed answer may have been
+        var sent = attempt.get() != null && mayHaveBeenApplied(failure);
         return new Synced(new Outcome.GraphProblem(failure, certificate, Optional.of(connector)),
-            mayHaveBeenApplied(failure) ? attempt : null);
+            sent ? ended(attempt.get(), false) : null);
       }
       if (!answer.holds(thumbprint)) {
         // accepted but not listed: most likely replication; judge by the reads, within the settle window
-        return new Synced(new Outcome.Settling(certificate, connector, attempt), attempt);
+        var accepted = ended(attempt.get(), false);
+        return new Synced(new Outcome.Settling(certificate, connector, accepted), accepted);
       }
-      var answered = new PendingUpload(connectorId, thumbprint, attempt.time(), true);
-      return new Synced(new Outcome.Synced(certificate, answer, true), answered);
+      return new Synced(new Outcome.Synced(certificate, answer, true), ended(attempt.get(), true));
     } catch (GraphFailure failure) {
       return new Synced(new Outcome.GraphProblem(failure, certificate, Optional.ofNullable(connector)), carried);
     }
@@ -274,6 +280,12 @@ public class ApiConnectorCertificateReconciler implements Reconciler<ApiConnecto
       }
     }
     return true;
+  }
+
+  /** The attempt as it ended: the settle window counts from its answer (or failure), not from its start. */
+  private PendingUpload ended(PendingUpload attempt, boolean answered) {
+    return new PendingUpload(attempt.connectorId(), attempt.thumbprint(), StatusFactory.format(clock.instant()),
+        answered);
   }
 
   /** The status's pending upload, if it is about this connector. */

@@ -44,7 +44,7 @@ class GraphChaosIT {
         OperatorConfig.GRAPH_RATE_LIMIT, String.valueOf(RATE_LIMIT),
         OperatorConfig.GRAPH_MAX_CONCURRENCY, "4",
         // longer than the read lag, short enough that an upload Graph really lost is repaired within the test
-        OperatorConfig.UPLOAD_SETTLE_WINDOW, "10s"))) {
+        OperatorConfig.UPLOAD_SETTLE_WINDOW, "10s", OperatorConfig.GRAPH_CALL_TIMEOUT, "5s"))) {
       harness.graph.setFaultProfile(new FaultProfile(0.30, 0.10, 0.05, Duration.ofSeconds(1), 42));
       harness.graph.setLatency(Duration.ofMillis(20), Duration.ofMillis(40));
       harness.graph.setReadLag(READ_LAG);

@@ -217,4 +217,12 @@ class OperatorConfigTest {
     assertThat(OperatorConfig.fromEnvironment(Map.of("GRAPH_CALL_TIMEOUT", "60s")).graphCallTimeout())
         .isEqualTo(Duration.ofMinutes(1));
   }
+
+  @Test
+  void aSettleWindowNotLongerThanACallIsRefused() {
+    assertThatThrownBy(() -> OperatorConfig.fromEnvironment(Map.of("UPLOAD_SETTLE_WINDOW", "5s")))
+        .hasMessageStartingWith("UPLOAD_SETTLE_WINDOW=5000 ms must be longer than GRAPH_CALL_TIMEOUT (10000 ms)");
+    assertThat(OperatorConfig.fromEnvironment(Map.of("UPLOAD_SETTLE_WINDOW", "5s", "GRAPH_CALL_TIMEOUT", "2s"))
+        .uploadSettleWindow()).isEqualTo(Duration.ofSeconds(5));
+  }
 }

@@ -21,9 +21,11 @@ class BackoffTest {
   }
 
   @Test
-  void retryAfterWinsWhenLonger() {
+  void graphsRetryAfterIsTheWaitAndTheOwnGrowthStartsFourTimesLower() {
     assertThat(noJitter.delay(1, Optional.of(Duration.ofSeconds(30)))).isEqualTo(Duration.ofSeconds(30));
-    assertThat(noJitter.delay(8, Optional.of(Duration.ofSeconds(1)))).isEqualTo(Duration.ofSeconds(256));
+    assertThat(noJitter.delay(3, Optional.of(Duration.ofSeconds(1)))).isEqualTo(Duration.ofSeconds(2));
+    assertThat(noJitter.delay(8, Optional.of(Duration.ofSeconds(1)))).isEqualTo(Duration.ofSeconds(64));
+    assertThat(noJitter.delay(20, Optional.of(Duration.ofSeconds(1)))).isEqualTo(Duration.ofSeconds(75));
   }
 
   @Test

@@ -103,7 +103,7 @@ class ReadLagIT {
 
   @Test
   void afterTheSettleWindowTheReadsWinAndTheCertificateIsUploadedAgainWithAWarning() {
-    try (var harness = OperatorHarness.start(Map.of(OperatorConfig.UPLOAD_SETTLE_WINDOW, "3s"))) {
+    try (var harness = OperatorHarness.start(Map.of(OperatorConfig.UPLOAD_SETTLE_WINDOW, "3s", OperatorConfig.GRAPH_CALL_TIMEOUT, "2s"))) {
       var certificate = TestCertificates.generate(dir, "never-applied.contoso.com");
       var connector = harness.connector("never-applied");
       // a 500 whose upload Graph did not apply (the operator cannot know): nothing ever shows it
