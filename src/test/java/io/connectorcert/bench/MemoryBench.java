@@ -27,6 +27,8 @@ public final class MemoryBench {
     int resources = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
     int unrelated = args.length > 1 ? Integer.parseInt(args[1]) : 20_000;
     int unrelatedBytes = args.length > 2 ? Integer.parseInt(args[2]) : 4096;
+    // seconds to stay up after measuring, for a heap histogram (jmap -histo:live)
+    int hold = args.length > 3 ? Integer.parseInt(args[3]) : 0;
 
     try (var harness = OperatorHarness.withoutOperator(Map.of(OperatorConfig.GRAPH_RATE_LIMIT, "1000",
         OperatorConfig.GRAPH_MAX_CONCURRENCY, "16"))) {
@@ -65,6 +67,8 @@ public final class MemoryBench {
       System.out.printf("|---|---|---|---|---|%n");
       System.out.printf("| %d | %d (%d) | %.1f MiB | %.1f MiB | %.1f MiB |%n", resources, unrelated, unrelatedBytes,
           before / 1048576.0, after / 1048576.0, (after - before) / 1048576.0);
+      System.out.println("measured");
+      Thread.sleep(hold * 1000L);
     }
     System.exit(0);
   }
