@@ -7,8 +7,6 @@ import java.util.Base64;
 import java.util.Map;
 import java.util.Random;
 
-import io.connectorcert.api.v1alpha1.ApiConnectorCertificate;
-import io.connectorcert.api.v1alpha1.ApiConnectorCertificateStatus;
 import io.connectorcert.config.OperatorConfig;
 import io.connectorcert.demo.DemoCertificates;
 import io.connectorcert.support.OperatorHarness;
@@ -55,10 +53,10 @@ public final class MemoryBench {
 
       var start = Instant.now();
       harness.startOperator();
-      while (ready(harness) < resources) {
+      while (harness.readyCount() < resources) {
         Thread.sleep(2000);
         System.out.printf("+%ds: %d/%d ready%n", Duration.between(start, Instant.now()).toSeconds(),
-            ready(harness), resources);
+            harness.readyCount(), resources);
       }
       var after = heapAfterGc();
       System.out.println();
@@ -71,14 +69,6 @@ public final class MemoryBench {
       Thread.sleep(hold * 1000L);
     }
     System.exit(0);
-  }
-
-  private static long ready(OperatorHarness harness) {
-    return harness.client.resources(ApiConnectorCertificate.class).inNamespace(OperatorHarness.NAMESPACE).list()
-        .getItems().stream()
-        .filter(r -> r.getStatus() != null && r.getStatus().condition(ApiConnectorCertificateStatus.READY)
-            .filter(c -> "True".equals(c.getStatus())).isPresent())
-        .count();
   }
 
   private static long heapAfterGc() throws InterruptedException {

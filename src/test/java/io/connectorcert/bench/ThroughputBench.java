@@ -71,9 +71,9 @@ public final class ThroughputBench {
         harness.secret("bench-" + i, Map.of("keystore.p12", first.get(i), "password", "pw".getBytes()));
         harness.resource("bench-" + i, "conn-" + i, "bench-" + i, "bench-" + i);
       }
-      while (ready(harness) < resources) {
+      while (harness.readyCount() < resources) {
         System.out.printf("setup +%ds: %d/%d ready%n", Duration.between(setup, Instant.now()).toSeconds(),
-            ready(harness), resources);
+            harness.readyCount(), resources);
         Thread.sleep(5000);
       }
       System.out.printf("setup: %d resources in sync after %d s%n", resources,
@@ -179,14 +179,6 @@ public final class ThroughputBench {
           renewalRequests.stream().filter(r -> r.status() != 200).count());
     }
     System.exit(0);
-  }
-
-  private static long ready(OperatorHarness harness) {
-    return harness.client.resources(ApiConnectorCertificate.class).inNamespace(OperatorHarness.NAMESPACE).list()
-        .getItems().stream()
-        .filter(r -> r.getStatus() != null && r.getStatus().condition(ApiConnectorCertificateStatus.READY)
-            .filter(c -> "True".equals(c.getStatus())).isPresent())
-        .count();
   }
 
   private static Duration percentile(List<Duration> sorted, int p) {

@@ -18,8 +18,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import io.connectorcert.api.v1alpha1.ApiConnectorCertificate;
-import io.connectorcert.api.v1alpha1.ApiConnectorCertificateStatus;
 import io.connectorcert.config.OperatorConfig;
 import io.connectorcert.credentials.AzureIdentitySettings;
 import io.connectorcert.credentials.AzureSecretCredentials;
@@ -136,7 +134,7 @@ class TokenSharingIT {
         harness.resource("many-" + i, "many-" + i, "many-" + i, null);
       }
       await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(500))
-          .until(() -> ready(harness) == resources);
+          .until(() -> harness.readyCount() == resources);
       var afterStart = entra.tokenRequests(TENANT, RESTART_CLIENT);
       assertThat(afterStart).as("token requests while %d resources reconciled at start", resources)
           .isBetween(1, 2);
@@ -149,14 +147,6 @@ class TokenSharingIT {
       assertThat(entra.tokenRequests(TENANT, RESTART_CLIENT) - afterStart)
           .as("token requests while %d resources reconciled after a restart", resources).isBetween(1, 2);
     }
-  }
-
-  private static long ready(OperatorHarness harness) {
-    return harness.client.resources(ApiConnectorCertificate.class).inNamespace(OperatorHarness.NAMESPACE).list()
-        .getItems().stream()
-        .filter(r -> r.getStatus() != null && r.getStatus().condition(ApiConnectorCertificateStatus.READY)
-            .filter(c -> "True".equals(c.getStatus())).isPresent())
-        .count();
   }
 
   private static long reads(OperatorHarness harness) {

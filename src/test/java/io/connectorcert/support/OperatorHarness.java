@@ -235,6 +235,14 @@ public final class OperatorHarness implements AutoCloseable {
         .filter(c -> status.equals(c.getStatus()) && reason.equals(c.getReason())).isPresent());
   }
 
+  /** How many resources of the harness's namespace are Ready now. */
+  public long readyCount() {
+    return client.resources(ApiConnectorCertificate.class).inNamespace(NAMESPACE).list().getItems().stream()
+        .filter(r -> r.getStatus() != null && r.getStatus().condition(ApiConnectorCertificateStatus.READY)
+            .filter(c -> "True".equals(c.getStatus())).isPresent())
+        .count();
+  }
+
   public List<Event> events(String name) {
     return client.v1().events().inNamespace(NAMESPACE).list().getItems().stream()
         .filter(e -> name.equals(e.getInvolvedObject().getName()))
