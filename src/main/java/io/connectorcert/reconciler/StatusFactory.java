@@ -147,14 +147,19 @@ public final class StatusFactory {
       return retry;
     }
     var moments = new ArrayList<Instant>();
-    // an upload Graph's reads do not show yet: read again soon, and at the end of the settle window
-    Optional.ofNullable(status.pendingUpload()).ifPresent(pending -> {
+    // an upload whose answer was lost, that Graph's reads do not show yet: read again soon, and at the end of the
+    // settle window (an answered one needs no extra read: the next one, whenever it comes, confirms it)
+    Optional.ofNullable(status.pendingUpload()).filter(p -> !Boolean.TRUE.equals(p.answered())).ifPresent(pending -> {
       moments.add(now.plus(SETTLE_RECHECK));
       moments.add(Instant.parse(pending.time()).plus(settleWindow).plusSeconds(1));
     });
     var secret = status.secretCertificate();
     if (secret != null) {
-      moments.add(Instant.parse(secret.notBefore()).plus(ACTIVATION_GRACE));
+      // a held certificate that Graph does not use yet: look when it should (its notBefore, and Graph's grace)
+      if (status.condition(ApiConnectorCertificateStatus.ACTIVE)
+          .filter(c -> Reasons.NOT_YET_ACTIVE.equals(c.getReason())).isPresent()) {
+        moments.add(Instant.parse(secret.notBefore()).plus(ACTIVATION_GRACE));
+      }
       moments.add(Instant.parse(secret.notAfter()).minus(expiryWarning));
       moments.add(Instant.parse(secret.notAfter()).plusSeconds(1));
     }

@@ -43,12 +43,15 @@ class ReadLagIT {
       assertThat(uploaded.pendingUpload()).isNotNull();
 
       // cert-manager rewrites the keystore (same certificate, new bytes and password) within the lag: more passes
+      var reconciles = harness.reconciles.of("lagging");
       harness.password("lagging-pw", "pw-2");
       harness.keystoreSecret("lagging-tls", TestCertificates.pfx(certificate, LEGACY_RC2, "pw-2"));
-      var reconciles = harness.reconciles.of("lagging");
       await().atMost(Duration.ofSeconds(10)).until(() -> harness.reconciles.of("lagging") >= reconciles + 1);
 
-      // the reads catch up: the pending upload is confirmed and forgotten, still one upload
+      // the reads catch up: the next pass (here cert-manager again, after the lag) confirms it and forgets it
+      await().pollDelay(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(5)).until(() -> true);
+      harness.password("lagging-pw", "pw-3");
+      harness.keystoreSecret("lagging-tls", TestCertificates.pfx(certificate, LEGACY_RC2, "pw-3"));
       var confirmed = harness.awaitStatus("lagging", s -> s.pendingUpload() == null);
       assertThat(confirmed.condition(READY).orElseThrow().getReason()).isEqualTo(Reasons.UPLOADED);
       assertThat(harness.graph.uploadAttempts(connector)).isEqualTo(1);

@@ -274,6 +274,12 @@ class StatusFactoryTest {
     assertThat(status.condition(ACTIVE).orElseThrow().getReason()).isEqualTo(Reasons.NOT_YET_ACTIVE);
     assertThat(StatusFactory.nextLook(status, certificate.notBefore().minus(Duration.ofHours(1)), EXPIRY_WARNING, SETTLE))
         .contains(Duration.ofHours(1).plus(StatusFactory.ACTIVATION_GRACE));
+
+    // an active certificate is not looked at again at its notBefore: nothing will change then
+    var active = at(certificate.notBefore().minus(Duration.ofHours(1))).statusFor(resource(1, null),
+        new Outcome.Synced(certificate, connectorWith(entry(certificate, true)), true));
+    assertThat(StatusFactory.nextLook(active, certificate.notBefore().minus(Duration.ofHours(1)), EXPIRY_WARNING,
+        SETTLE)).hasValueSatisfying(d -> assertThat(d).isGreaterThan(Duration.ofDays(1)));
   }
 
   @Test
