@@ -92,7 +92,9 @@ public final class StatusFactory {
     String nextRetryTime = null;
     if (transient_) {
       var failure = ((Outcome.GraphProblem) outcome).failure();
-      failedAttempts = Optional.ofNullable(previous.failedAttempts()).orElse(0) + 1;
+      // failures Graph named a time for (Retry-After) wait that time and do not grow the operator's own backoff
+      var before = Optional.ofNullable(previous.failedAttempts()).orElse(0);
+      failedAttempts = failure.retryAfter().isPresent() ? Math.max(before, 1) : before + 1;
       nextRetryTime = format(now.plus(backoff.delay(failedAttempts, failure.retryAfter())));
     }
 

@@ -21,11 +21,11 @@ class BackoffTest {
   }
 
   @Test
-  void graphsRetryAfterIsTheWaitAndTheOwnGrowthStartsFourTimesLower() {
+  void graphsRetryAfterIsTheWaitHoweverManyFailuresCameBefore() {
     assertThat(noJitter.delay(1, Optional.of(Duration.ofSeconds(30)))).isEqualTo(Duration.ofSeconds(30));
-    assertThat(noJitter.delay(3, Optional.of(Duration.ofSeconds(1)))).isEqualTo(Duration.ofSeconds(2));
-    assertThat(noJitter.delay(8, Optional.of(Duration.ofSeconds(1)))).isEqualTo(Duration.ofSeconds(64));
-    assertThat(noJitter.delay(20, Optional.of(Duration.ofSeconds(1)))).isEqualTo(Duration.ofSeconds(75));
+    assertThat(noJitter.delay(8, Optional.of(Duration.ofSeconds(1)))).isEqualTo(Duration.ofSeconds(1));
+    assertThat(noJitter.delay(3, Optional.of(Duration.ZERO))).as("no hot loop").isEqualTo(Duration.ofSeconds(1));
+    assertThat(noJitter.delay(1, Optional.of(Duration.ofHours(1)))).as("capped").isEqualTo(Duration.ofMinutes(5));
   }
 
   @Test

@@ -194,6 +194,21 @@ class StatusFactoryTest {
     assertThat(second.nextRetryTime()).isEqualTo("2026-11-22T10:00:04Z");
     assertThat(StatusFactory.retryDelay(second, NOW)).contains(Duration.ofSeconds(4));
 
+    // a run of refusals with Retry-After waits what Graph asks; it does not make the next wait without one longer
+    var throttled = new GraphFailure(GraphFailure.Kind.UNAVAILABLE, 429, "TooManyRequests", "r", Duration.ofSeconds(1),
+        "Graph answered 429", null);
+    var afterThrottling = first;
+    for (int i = 0; i < 8; i++) {
+      afterThrottling = factory.statusFor(resource(1, afterThrottling),
+          new Outcome.GraphProblem(throttled, certificate, Optional.empty()));
+    }
+    assertThat(afterThrottling.failedAttempts()).isEqualTo(1);
+    assertThat(afterThrottling.nextRetryTime()).isEqualTo("2026-11-22T10:00:01Z");
+    var gatewayTimeout = factory.statusFor(resource(1, afterThrottling),
+        new Outcome.GraphProblem(noRetryAfter, certificate, Optional.empty()));
+    assertThat(gatewayTimeout.failedAttempts()).isEqualTo(2);
+    assertThat(gatewayTimeout.nextRetryTime()).isEqualTo("2026-11-22T10:00:04Z");
+
     var recovered = factory.statusFor(resource(1, second),
         new Outcome.Synced(certificate, connector(true, true), true));
     assertThat(recovered.failedAttempts()).isNull();

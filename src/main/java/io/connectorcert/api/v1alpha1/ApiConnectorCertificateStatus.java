@@ -33,7 +33,8 @@ public record ApiConnectorCertificateStatus(
         + "reads may lag its writes). While it is younger than the settle window, the certificate is not posted "
         + "again; a restart or a new leader reads it here.")
     PendingUpload pendingUpload,
-    @JsonPropertyDescription("Graph calls failed in a row for a transient cause; absent after a success.")
+    @JsonPropertyDescription("Graph calls failed in a row for a transient cause without a Retry-After (which sets "
+        + "the wait instead), at least 1 while failing; absent after a success.")
     Integer failedAttempts,
     @JsonPropertyDescription("When the next try after a transient failure is due.")
     String nextRetryTime,
