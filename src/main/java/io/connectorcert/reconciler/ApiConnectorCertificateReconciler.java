@@ -102,14 +102,16 @@ public class ApiConnectorCertificateReconciler implements Reconciler<ApiConnecto
       Context<ApiConnectorCertificate> context) {
     var current = new AtomicReference<>(resource);
     var uid = resource.getMetadata().getUid();
-    var inputs = inputsOf(resource, context);
+    var owner = claims.ownerOtherThan(resource);
+    var inputs = inputsOf(resource, context, owner);
     var started = clock.instant();
     if (recentSyncs.stands(uid, inputs, started)) {
       log.debug("{} synced moments ago with the same spec and Secrets: Graph is not read again",
           resource.getMetadata().getName());
       return lookAgain(resource.getStatus(), started);
     }
-    var observation = observeAndSync(resource, context, attempt -> recordAttempt(current, context, attempt));
+    var observation = observeAndSync(resource, context, owner,
+        attempt -> recordAttempt(current, context, attempt));
 
     var written = StatusWrites.write(current.get(), context, copy -> statusFactory.statusFor(copy, observation));
     if (written.changed()) {
@@ -148,13 +150,14 @@ public class ApiConnectorCertificateReconciler implements Reconciler<ApiConnecto
    * What a pass depends on besides Graph: the generation, the version of each Secret the resource names, and who
    * keeps its connector.
    */
-  private RecentSyncs.Inputs inputsOf(ApiConnectorCertificate resource, Context<ApiConnectorCertificate> context) {
+  private static RecentSyncs.Inputs inputsOf(ApiConnectorCertificate resource,
+      Context<ApiConnectorCertificate> context, Optional<ApiConnectorCertificate> owner) {
     var versions = context.getSecondaryResourcesAsStream(Secret.class)
         .map(s -> s.getMetadata().getName() + "@" + s.getMetadata().getResourceVersion())
         .sorted()
         .toList();
-    var owner = claims.ownerOtherThan(resource).map(o -> o.getMetadata().getUid()).orElse(null);
-    return new RecentSyncs.Inputs(resource.getMetadata().getGeneration(), versions, owner);
+    return new RecentSyncs.Inputs(resource.getMetadata().getGeneration(), versions,
+        owner.map(o -> o.getMetadata().getUid()).orElse(null));
   }
 
   /**
@@ -169,10 +172,10 @@ public class ApiConnectorCertificateReconciler implements Reconciler<ApiConnecto
   }
 
   private Observation observeAndSync(ApiConnectorCertificate resource, Context<ApiConnectorCertificate> context,
+      Optional<ApiConnectorCertificate> owner,
       Consumer<PendingUpload> recordAttempt) {
     var spec = resource.getSpec();
     var pending = pendingOn(resource.getStatus(), spec.connectorId());
-    var owner = claims.ownerOtherThan(resource);
     if (owner.isPresent()) {
       var sameNamespace = Objects.equals(owner.get().getMetadata().getNamespace(),
           resource.getMetadata().getNamespace());
@@ -204,14 +207,14 @@ public class ApiConnectorCertificateReconciler implements Reconciler<ApiConnecto
   }
 
   /** What a sync with Graph found or did, and the upload that Graph's reads do not show yet after it. */
-  private record Synced(Outcome outcome, PendingUpload pendingUpload) {}
+  private record SyncResult(Outcome outcome, PendingUpload pendingUpload) {}
 
   /**
    * Reads the connector and uploads only when it lacks the certificate. Every pass reads first, and an upload that the
    * reads do not show yet (Entra's reads may lag its writes; an answer may have been lost) is not posted again within
    * the settle window: after it, the reads win.
    */
-  private Synced sync(ConnectorCertificateClient graph, String connectorId, SecretCertificate certificate,
+  private SyncResult sync(ConnectorCertificateClient graph, String connectorId, SecretCertificate certificate,
       PendingUpload carried, Consumer<PendingUpload> recordAttempt) {
     var thumbprint = certificate.thumbprint();
     var pending = carried != null && Thumbprints.same(carried.thumbprint(), thumbprint) ? carried : null;
@@ -219,13 +222,13 @@ public class ApiConnectorCertificateReconciler implements Reconciler<ApiConnecto
     try {
       connector = graph.readConnector(connectorId);
       if (connector.holds(thumbprint)) {
-        return new Synced(new Outcome.Synced(certificate, connector, false), null);
+        return new SyncResult(new Outcome.Synced(certificate, connector, false), null);
       }
       var now = clock.instant();
       if (pending != null && now.isBefore(Instant.parse(pending.time()).plus(config.uploadSettleWindow()))) {
         log.debug("Connector {} does not show certificate {} yet; uploaded at {}", connectorId, thumbprint,
             pending.time());
-        return new Synced(new Outcome.Settling(certificate, connector, pending), pending);
+        return new SyncResult(new Outcome.Settling(certificate, connector, pending), pending);
       }
       log.info("Connector {} lacks certificate {}: uploading it", connectorId, thumbprint);
       var encoded = encoder.encode(certificate);
@@ -246,17 +249,17 @@ public class ApiConnectorCertificateReconciler implements Reconciler<ApiConnecto
       } catch (GraphFailure failure) {
         // a refusal was not applied, nor was an upload never sent; a lost or failed answer may have been
         var sent = attempt.get() != null && mayHaveBeenApplied(failure);
-        return new Synced(new Outcome.GraphProblem(failure, certificate, Optional.of(connector)),
+        return new SyncResult(new Outcome.GraphProblem(failure, certificate, Optional.of(connector)),
             sent ? ended(attempt.get(), false) : null);
       }
       if (!answer.holds(thumbprint)) {
         // accepted but not listed: most likely replication; judge by the reads, within the settle window
         var accepted = ended(attempt.get(), false);
-        return new Synced(new Outcome.Settling(certificate, connector, accepted), accepted);
+        return new SyncResult(new Outcome.Settling(certificate, connector, accepted), accepted);
       }
-      return new Synced(new Outcome.Synced(certificate, answer, true), ended(attempt.get(), true));
+      return new SyncResult(new Outcome.Synced(certificate, answer, true), ended(attempt.get(), true));
     } catch (GraphFailure failure) {
-      return new Synced(new Outcome.GraphProblem(failure, certificate, Optional.ofNullable(connector)), carried);
+      return new SyncResult(new Outcome.GraphProblem(failure, certificate, Optional.ofNullable(connector)), carried);
     }
   }
 

@@ -107,13 +107,7 @@ class TenantCredentialsIT {
   }
 
   static ApiConnectorCertificateStatus awaitReady(String namespace, String name, String status, String reason) {
-    await().atMost(Duration.ofSeconds(30)).until(() -> {
-      var r = harness.client.resources(ApiConnectorCertificate.class).inNamespace(namespace).withName(name).get();
-      return r != null && r.getStatus() != null && r.getStatus().condition(ApiConnectorCertificateStatus.READY)
-          .filter(c -> status.equals(c.getStatus()) && reason.equals(c.getReason())).isPresent();
-    });
-    return harness.client.resources(ApiConnectorCertificate.class).inNamespace(namespace).withName(name).get()
-        .getStatus();
+    return harness.awaitReady(namespace, name, status, reason);
   }
 
   static byte[] bytes(String s) {

@@ -112,14 +112,7 @@ public final class OperatorHarness implements AutoCloseable {
 
   /** One more operator process (a replica) against the same API and Graph, with its own client and counter. */
   public Instance instance(OperatorConfig instanceConfig) {
-    var instanceGraph = new GraphClients(credential, secretCredentials, instanceConfig.graphCallTimeout(),
-        GraphTraffic.of(instanceConfig.graphMaxConcurrency(), instanceConfig.graphBudget()));
-    var instanceClient = kubernetes.newClient();
-    var counter = new ReconcileCounter();
-    var lost = new AtomicInteger();
-    var started = ConnectorCertOperator.start(instanceClient, instanceGraph, instanceConfig, Clock.systemUTC(),
-        counter, lost::incrementAndGet);
-    return new Instance(instanceConfig.instanceName(), started, counter, lost, instanceGraph, instanceClient);
+    return instance(instanceConfig, kubernetes.newClient());
   }
 
   /**
@@ -131,7 +124,11 @@ public final class OperatorHarness implements AutoCloseable {
         .withMasterUrl("http://127.0.0.1:" + proxy.port() + "/")
         .withRequestRetryBackoffLimit(1)
         .build();
-    var instanceClient = new io.fabric8.kubernetes.client.KubernetesClientBuilder().withConfig(viaProxy).build();
+    return instance(instanceConfig, new io.fabric8.kubernetes.client.KubernetesClientBuilder().withConfig(viaProxy)
+        .build());
+  }
+
+  private Instance instance(OperatorConfig instanceConfig, KubernetesClient instanceClient) {
     var instanceGraph = new GraphClients(credential, secretCredentials, instanceConfig.graphCallTimeout(),
         GraphTraffic.of(instanceConfig.graphMaxConcurrency(), instanceConfig.graphBudget()));
     var counter = new ReconcileCounter();
@@ -219,19 +216,32 @@ public final class OperatorHarness implements AutoCloseable {
   }
 
   public ApiConnectorCertificate get(String name) {
-    return client.resources(ApiConnectorCertificate.class).inNamespace(NAMESPACE).withName(name).get();
+    return get(NAMESPACE, name);
+  }
+
+  public ApiConnectorCertificate get(String namespace, String name) {
+    return client.resources(ApiConnectorCertificate.class).inNamespace(namespace).withName(name).get();
   }
 
   public ApiConnectorCertificateStatus awaitStatus(String name, Predicate<ApiConnectorCertificateStatus> condition) {
+    return awaitStatus(NAMESPACE, name, condition);
+  }
+
+  public ApiConnectorCertificateStatus awaitStatus(String namespace, String name,
+      Predicate<ApiConnectorCertificateStatus> condition) {
     await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> {
-      var resource = get(name);
+      var resource = get(namespace, name);
       return resource != null && resource.getStatus() != null && condition.test(resource.getStatus());
     });
-    return get(name).getStatus();
+    return get(namespace, name).getStatus();
   }
 
   public ApiConnectorCertificateStatus awaitReady(String name, String status, String reason) {
-    return awaitStatus(name, s -> s.condition(ApiConnectorCertificateStatus.READY)
+    return awaitReady(NAMESPACE, name, status, reason);
+  }
+
+  public ApiConnectorCertificateStatus awaitReady(String namespace, String name, String status, String reason) {
+    return awaitStatus(namespace, name, s -> s.condition(ApiConnectorCertificateStatus.READY)
         .filter(c -> status.equals(c.getStatus()) && reason.equals(c.getReason())).isPresent());
   }
 
